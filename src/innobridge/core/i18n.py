@@ -1,0 +1,64 @@
+"""Bilingual message catalogue (Chinese first). Features add their keys with `register`."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+_CATALOGUE: dict[str, dict[str, str]] = {
+    "error.bad_request": {"zh": "请求有误", "en": "Bad request"},
+    "error.not_found": {"zh": "未找到该记录", "en": "Record not found"},
+    "error.unauthorized": {"zh": "请先登录", "en": "Please log in"},
+    "error.forbidden": {"zh": "您没有执行此操作的权限", "en": "You are not allowed to do this"},
+    "error.conflict": {"zh": "记录冲突", "en": "Conflicting record"},
+    "error.invalid": {"zh": "输入有误", "en": "Invalid input"},
+    "error.internal": {"zh": "服务器内部错误", "en": "Internal server error"},
+    "error.login_failed": {"zh": "邮箱或密码错误", "en": "Wrong e-mail or password"},
+    "error.rate_limited": {"zh": "尝试次数过多，请稍后再试", "en": "Too many attempts; try again later"},
+    "error.email_taken": {"zh": "该邮箱已注册", "en": "This e-mail is already registered"},
+    "error.weak_password": {
+        "zh": "密码至少 10 位，且须同时包含字母和数字",
+        "en": "Passwords need at least 10 characters with letters and digits",
+    },
+    "field.required": {"zh": "必填", "en": "required"},
+    "field.invalid": {"zh": "格式不正确：{detail}", "en": "invalid value: {detail}"},
+    "field.too_long": {"zh": "内容过长（上限 {limit} 字节）", "en": "too long (limit {limit} bytes)"},
+    "field.unknown_code": {"zh": "未知代码 {value}", "en": "unknown code {value}"},
+    "field.duplicate_in_file": {
+        "zh": "与第 {first_row} 行的主键重复",
+        "en": "duplicates the key of row {first_row}",
+    },
+    "field.unknown_reference": {"zh": "找不到引用的记录 {value}", "en": "referenced record {value} not found"},
+}
+
+
+def register(messages: dict[str, dict[str, str]]) -> None:
+    """Add a feature's messages; a key may be defined once."""
+    for key, texts in messages.items():
+        if key in _CATALOGUE and _CATALOGUE[key] != texts:
+            raise ValueError(f"message key defined twice: {key}")
+        if set(texts) != set(LANGS):
+            raise ValueError(f"message {key} must have zh and en texts")
+        _CATALOGUE[key] = texts
+
+
+def t(key: str, lang: Lang = "zh", /, **params: Any) -> str:
+    """Translate `key`; an unknown key is shown as itself so nothing is silently lost."""
+    texts = _CATALOGUE.get(key)
+    if texts is None:
+        return key
+    try:
+        return texts[lang].format(**params)
+    except (KeyError, IndexError):
+        return texts[lang]
+
+
+def both(key: str, /, **params: Any) -> str:
+    """'中文 / English' for reports read by people of either language."""
+    return f"{t(key, 'zh', **params)} / {t(key, 'en', **params)}"
+
+
+def keys() -> list[str]:
+    return sorted(_CATALOGUE)
