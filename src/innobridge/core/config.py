@@ -17,8 +17,12 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="INNOBRIDGE_", env_file=".env", extra="ignore")
 
-    env: Literal["dev", "test", "prod"] = Field("dev", description="Deployment kind; prod refuses dev secrets.")
-    data_dir: Path = Field(Path(".innobridge"), description="Directory for the SQLite file and search indexes.")
+    env: Literal["dev", "test", "prod"] = Field(
+        "dev", description="Deployment kind; prod refuses dev secrets."
+    )
+    data_dir: Path = Field(
+        Path(".innobridge"), description="Directory for the SQLite file and search indexes."
+    )
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default is a SQLite file inside data_dir."
     )

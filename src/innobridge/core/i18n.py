@@ -30,7 +30,10 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "与第 {first_row} 行的主键重复",
         "en": "duplicates the key of row {first_row}",
     },
-    "field.unknown_reference": {"zh": "找不到引用的记录 {value}", "en": "referenced record {value} not found"},
+    "field.unknown_reference": {
+        "zh": "找不到引用的记录 {value}",
+        "en": "referenced record {value} not found",
+    },
 }
 
 

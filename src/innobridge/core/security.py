@@ -23,11 +23,7 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 def password_is_strong(password: str) -> bool:
-    return (
-        len(password) >= 10
-        and any(c.isalpha() for c in password)
-        and any(c.isdigit() for c in password)
-    )
+    return len(password) >= 10 and any(c.isalpha() for c in password) and any(c.isdigit() for c in password)
 
 
 def new_api_token() -> tuple[str, str]:

@@ -1,0 +1,175 @@
+"""Account use cases: register, authenticate, tokens, roles and memberships."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from innobridge.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from innobridge.core.principal import Principal
+from innobridge.core.security import (
+    hash_password,
+    new_api_token,
+    password_is_strong,
+    token_hash,
+    verify_password,
+)
+from innobridge.core.unit_of_work import UnitOfWork
+from innobridge.core.users import ApiToken, Membership, OrgRole, Role, User
+
+
+class UserIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    email: EmailStr
+    name: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=200)
+    language: str = Field("zh", pattern=r"^(zh|en)$")
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    name: str
+    role: Role
+    language: str
+    is_active: bool
+    created_at: datetime
+
+
+class MembershipOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    user_id: int
+    organisation_id: int
+    role: OrgRole
+
+
+def register_user(
+    uow: UnitOfWork, *, data: UserIn, role: Role = Role.member, actor: Principal | None = None
+) -> UserOut:
+    """Self-registration gives `member`; any other role needs a platform admin."""
+    if role != Role.member and not (actor and actor.role == Role.platform_admin and not actor.is_anonymous):
+        raise Forbidden()
+    if not password_is_strong(data.password):
+        raise Invalid([FieldError("password", "error.weak_password")])
+    session = uow.session
+    email = data.email.lower()
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict("error.email_taken")
+    user = User(
+        email=email,
+        name=data.name,
+        password_hash=hash_password(data.password),
+        role=role,
+        language=data.language,
+    )
+    session.add(user)
+    session.flush()
+    uow.audit(
+        actor=actor or Principal(user_id=user.id),
+        action="register",
+        entity="user",
+        entity_id=user.id,
+        to_state=role.value,
+    )
+    return UserOut.model_validate(user)
+
+
+def authenticate(session: Session, *, email: str, password: str) -> UserOut | None:
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        return None
+    return UserOut.model_validate(user)
+
+
+def principal_for(session: Session, user_id: int) -> Principal | None:
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        return None
+    rows = session.execute(
+        select(Membership.organisation_id, Membership.role).where(Membership.user_id == user_id)
+    ).all()
+    return Principal(
+        user_id=user.id,
+        role=user.role,
+        org_ids=frozenset(r[0] for r in rows),
+        admin_org_ids=frozenset(r[0] for r in rows if r[1] == OrgRole.org_admin),
+    )
+
+
+def principal_for_token(session: Session, token: str) -> Principal | None:
+    row = session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == token_hash(token), ApiToken.revoked.is_(False))
+    )
+    return principal_for(session, row.user_id) if row else None
+
+
+def create_api_token(uow: UnitOfWork, *, actor: Principal, name: str) -> str:
+    if actor.user_id is None:
+        raise Forbidden()
+    token, digest = new_api_token()
+    uow.session.add(ApiToken(user_id=actor.user_id, name=name, token_hash=digest))
+    uow.audit(actor=actor, action="create_token", entity="user", entity_id=actor.user_id, reason=name)
+    return token
+
+
+def set_role(
+    uow: UnitOfWork, *, actor: Principal, user_id: int, role: Role, reason: str | None = None
+) -> UserOut:
+    if actor.role != Role.platform_admin or actor.is_anonymous:
+        raise Forbidden()
+    user = uow.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    before = user.role
+    user.role = role
+    uow.audit(
+        actor=actor,
+        action="set_role",
+        entity="user",
+        entity_id=user_id,
+        from_state=before.value,
+        to_state=role.value,
+        reason=reason,
+    )
+    return UserOut.model_validate(user)
+
+
+def set_membership(
+    uow: UnitOfWork, *, actor: Principal, user_id: int, organisation_id: int, role: OrgRole = OrgRole.member
+) -> MembershipOut:
+    """Platform admins and the organisation's admins manage who belongs to it."""
+    if (
+        not (actor.role == Role.platform_admin and not actor.is_anonymous)
+        and organisation_id not in actor.admin_org_ids
+    ):
+        raise Forbidden()
+    session = uow.session
+    if session.get(User, user_id) is None:
+        raise NotFound()
+    m = session.scalar(
+        select(Membership).where(Membership.user_id == user_id, Membership.organisation_id == organisation_id)
+    )
+    before = m.role.value if m else None
+    if m is None:
+        m = Membership(user_id=user_id, organisation_id=organisation_id, role=role)
+        session.add(m)
+    else:
+        m.role = role
+    session.flush()
+    uow.audit(
+        actor=actor,
+        action="set_membership",
+        entity="organisation",
+        entity_id=organisation_id,
+        from_state=before,
+        to_state=role.value,
+        changes={"user_id": user_id},
+    )
+    return MembershipOut.model_validate(m)

@@ -1,0 +1,56 @@
+"""Schema migrations (Alembic), run on a given engine: `innobridge init`, the tests and the demo."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, MetaData
+
+from innobridge.core.models import Base
+
+# Modules that declare tables; core cannot import features, so they are named here as data.
+MODEL_MODULES = (
+    "innobridge.core.users",
+    "innobridge.core.audit",
+    "innobridge.registry.models",
+)
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def all_metadata() -> MetaData:
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
+    return Base.metadata
+
+
+def _config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    cfg = _config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    cfg = _config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
+def revision(engine: Engine, message: str) -> None:
+    """Autogenerate a new migration from the models (developers: `innobridge dev-migration MSG`)."""
+    cfg = _config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.revision(cfg, message=message, autogenerate=True)
