@@ -48,6 +48,7 @@ class Query:
     mode: Mode = "hybrid"
     explain: bool = False
     facets: tuple[str, ...] = ()  # code/number fields to count over all matches (plus "kind")
+    highlight: bool = False  # fill Hit.highlights (also done when explain is set)
 
 
 @dataclass(frozen=True)

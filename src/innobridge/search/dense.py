@@ -1,0 +1,228 @@
+"""The dense index: document vectors in SQLite (durable, resumable), searched exactly in memory.
+
+Tables in `vectors.sqlite` (or in memory):
+  meta(key, value)             the encoder name the vectors belong to
+  docs(id, key, text, built)   the text each document is encoded from; key = sha256(encoder + text);
+                               built = 0 while its vector is pending
+  embeddings(key, vec)         the embedding cache: unchanged text is never encoded twice
+Search is an exact inner product over a float32 matrix (vectors are L2-normalised, so this is cosine).
+At 100,000 × 384 that is ~10 ms; the matrix is rebuilt from SQLite on open.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from innobridge.search.encoders import EmbeddingCache, cache_key
+from innobridge.search.types import Encoder
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+class DenseIndex:
+    def __init__(self, directory: Path | None, dim: int | None, encoder_name: str | None) -> None:
+        self._lock = threading.RLock()
+        path = None
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True)
+            path = directory / "vectors.sqlite"
+        self.cache = EmbeddingCache(path)
+        self._db = self.cache.connection
+        self._db.executescript(
+            """CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+               CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, key TEXT NOT NULL, text TEXT NOT NULL,
+                                                built INTEGER NOT NULL DEFAULT 0);
+               CREATE INDEX IF NOT EXISTS docs_pending ON docs(built) WHERE built = 0;"""
+        )
+        self.encoder_name = encoder_name or ""
+        self.dim = dim or 0
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'encoder'").fetchone()
+        if encoder_name and (row is None or row[0] != encoder_name):
+            # a different encoder: every document must be encoded again (its cache keys differ)
+            with self.cache.lock:
+                rows = self._db.execute("SELECT id, text FROM docs").fetchall()
+                self._db.executemany(
+                    "UPDATE docs SET key = ?, built = 0 WHERE id = ?",
+                    [(cache_key(encoder_name, text), doc_id) for doc_id, text in rows],
+                )
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('encoder', ?)", (encoder_name,))
+                self._db.commit()
+        self._ids: list[str | None] = []
+        self._rows: dict[str, int] = {}
+        self._free: list[int] = []
+        self._matrix: npt.NDArray[np.float32] = np.zeros((0, max(self.dim, 1)), dtype=np.float32)
+        self._load()
+
+    # --- in-memory matrix --------------------------------------------------------------------
+    def _load(self) -> None:
+        if not self.encoder_name:
+            return
+        rows = self._db.execute(
+            "SELECT d.id, e.vec FROM docs d JOIN embeddings e ON e.key = d.key WHERE d.built = 1"
+        ).fetchall()
+        self._ids = [r[0] for r in rows]
+        self._rows = {doc_id: i for i, doc_id in enumerate(self._ids) if doc_id is not None}
+        if rows:
+            self._matrix = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+            self.dim = int(self._matrix.shape[1])
+        else:
+            self._matrix = np.zeros((0, max(self.dim, 1)), dtype=np.float32)
+
+    def _set(self, doc_id: str, vec: npt.NDArray[np.float32]) -> None:
+        row = self._rows.get(doc_id)
+        if row is None:
+            if self._free:
+                row = self._free.pop()
+                self._ids[row] = doc_id
+            else:
+                row = len(self._ids)
+                self._ids.append(doc_id)
+                if row >= self._matrix.shape[0]:
+                    grown = np.zeros((max(64, row * 2), vec.shape[0]), dtype=np.float32)
+                    grown[: self._matrix.shape[0]] = self._matrix[:, : vec.shape[0]]
+                    self._matrix = grown
+            self._rows[doc_id] = row
+        self._matrix[row] = vec
+
+    def _unset(self, doc_id: str) -> None:
+        row = self._rows.pop(doc_id, None)
+        if row is not None:
+            self._ids[row] = None
+            self._matrix[row] = 0.0
+            self._free.append(row)
+
+    def vector_count(self) -> int:
+        return len(self._rows)
+
+    # --- writes ------------------------------------------------------------------------------
+    def upsert(self, items: Sequence[tuple[str, str]]) -> None:
+        """Record the text each document is encoded from; a changed text makes it pending again,
+        unless its vector is already in the cache (then it is built at once)."""
+        if not items:
+            return
+        with self._lock:
+            keys = [cache_key(self.encoder_name, text) for _, text in items]
+            existing = dict(
+                self._fetch_many(
+                    "SELECT id, key FROM docs WHERE built = 1 AND id IN ({})", [i for i, _ in items]
+                )
+            )
+            cached = self.cache.get_many(keys) if self.encoder_name else {}
+            rows = []
+            for (doc_id, text), key in zip(items, keys, strict=True):
+                if existing.get(doc_id) == key and doc_id in self._rows:
+                    rows.append((doc_id, key, text, 1))
+                    continue
+                vec = cached.get(key)
+                if vec is not None:
+                    self._set(doc_id, vec)
+                    rows.append((doc_id, key, text, 1))
+                else:
+                    self._unset(doc_id)
+                    rows.append((doc_id, key, text, 0))
+            with self.cache.lock:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO docs (id, key, text, built) VALUES (?, ?, ?, ?)", rows
+                )
+                self._db.commit()
+
+    def _fetch_many(self, sql: str, ids: Sequence[str]) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        with self.cache.lock:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                out += self._db.execute(sql.format(marks), chunk).fetchall()
+        return out
+
+    def delete(self, ids: Sequence[str]) -> None:
+        with self._lock:
+            for doc_id in ids:
+                self._unset(doc_id)
+            with self.cache.lock:
+                self._db.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in ids])
+                self._db.commit()
+
+    def clear(self) -> None:
+        with self._lock:
+            with self.cache.lock:
+                self._db.execute("DELETE FROM docs")
+                self._db.commit()
+            self._ids, self._rows, self._free = [], {}, []
+            self._matrix = np.zeros((0, max(self.dim, 1)), dtype=np.float32)
+
+    def pending(self) -> int:
+        with self.cache.lock:
+            row = self._db.execute("SELECT COUNT(*) FROM docs WHERE built = 0").fetchone()
+        return int(row[0])
+
+    def build(self, encoder: Encoder, *, batch_size: int = 32, progress: Progress | None = None) -> int:
+        """Encode pending documents batch by batch; each batch is durable, so an interrupted build resumes.
+        Returns how many documents got a vector."""
+        total = self.pending()
+        done = 0
+        while True:
+            with self.cache.lock:
+                batch = self._db.execute(
+                    "SELECT id, key, text FROM docs WHERE built = 0 ORDER BY rowid LIMIT ?", (batch_size,)
+                ).fetchall()
+            if not batch:
+                break
+            keys = [r[1] for r in batch]
+            cached = self.cache.get_many(keys)
+            todo = [i for i, r in enumerate(batch) if r[1] not in cached]
+            if todo:
+                vecs = encoder.encode_passages([batch[i][2] for i in todo])
+                fresh = [(batch[i][1], vecs[j]) for j, i in enumerate(todo)]
+                self.cache.put_many(fresh)
+                cached.update(fresh)
+            with self._lock:
+                # a concurrent upsert may have changed the text meanwhile: mark rows whose key still matches
+                with self.cache.lock:
+                    self._db.executemany(
+                        "UPDATE docs SET built = 1 WHERE id = ? AND key = ?", [(r[0], r[1]) for r in batch]
+                    )
+                    self._db.commit()
+                    current = dict(
+                        self._db.execute(
+                            f"SELECT id, key FROM docs WHERE id IN ({','.join('?' * len(batch))})",  # noqa: S608
+                            [r[0] for r in batch],
+                        ).fetchall()
+                    )
+                for doc_id, key, _ in batch:
+                    if current.get(doc_id) == key:
+                        self._set(doc_id, cached[key])
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+        return done
+
+    # --- reads -------------------------------------------------------------------------------
+    def search(self, qvec: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
+        with self._lock:
+            n = len(self._ids)
+            if n == 0 or not self._rows or k <= 0:
+                return []
+            scores = self._matrix[:n] @ qvec.astype(np.float32)
+            if self._free:
+                scores[self._free] = -np.inf
+            k = min(k, len(self._rows))
+            top = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
+            top = top[np.argsort(-scores[top], kind="stable")]
+            return [(str(self._ids[i]), float(scores[i])) for i in top if self._ids[i] is not None][:k]
+
+    def scores_for(self, qvec: npt.NDArray[np.float32], ids: Sequence[str]) -> dict[str, float]:
+        with self._lock:
+            rows = [(i, self._rows[i]) for i in ids if i in self._rows]
+            if not rows:
+                return {}
+            sims = self._matrix[[r for _, r in rows]] @ qvec.astype(np.float32)
+            return {doc_id: float(s) for (doc_id, _), s in zip(rows, sims, strict=True)}
+
+    def close(self) -> None:
+        self.cache.close()

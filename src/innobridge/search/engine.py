@@ -1,0 +1,274 @@
+"""SearchEngine: the one entry point of the engine (see docs/search-engine.md)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from innobridge.search import explain as explain_mod
+from innobridge.search.analysis import Analyzer, add_words
+from innobridge.search.dense import DenseIndex, Progress
+from innobridge.search.encoders import passage_text
+from innobridge.search.fusion import FusionConfig, fuse
+from innobridge.search.lexical import DEFAULT_WEIGHTS, TEXT_FIELDS, LexicalHit, LexicalIndex, StoredDoc
+from innobridge.search.types import Document, Encoder, Explanation, Hit, Query, SearchResult
+
+log = logging.getLogger(__name__)
+
+MAX_LIMIT = 1000
+
+
+@dataclass
+class _Candidate:
+    id: str
+    fused: float
+    lexical_score: float | None = None
+    lexical_rank: int | None = None
+    dense_score: float | None = None
+    dense_rank: int | None = None
+    address: Any = None
+
+
+class SearchEngine:
+    """Lexical (tantivy BM25) + dense (encoder vectors) search over `Document`s, with filters, facets,
+    fusion and explanations. Everything lives under `directory` (None: in memory)."""
+
+    def __init__(
+        self,
+        directory: Path | None,
+        *,
+        encoder: Encoder | None = None,
+        user_words: Iterable[str] = (),
+        fusion: FusionConfig | None = None,
+        field_weights: dict[str, float] | None = None,
+        candidates: int = 100,
+        writer_heap_bytes: int = 128_000_000,
+        writer_threads: int = 1,
+    ) -> None:
+        self.directory = directory
+        self.encoder = encoder
+        self.analyzer = Analyzer(user_words)
+        self.fusion = fusion or FusionConfig()
+        self.field_weights = dict(field_weights or DEFAULT_WEIGHTS)
+        self.candidates = candidates
+        self.lexical = LexicalIndex(
+            directory / "lexical" if directory else None, heap_bytes=writer_heap_bytes, threads=writer_threads
+        )
+        self.dense = DenseIndex(
+            directory / "dense" if directory else None,
+            encoder.dim if encoder else None,
+            encoder.name if encoder else None,
+        )
+        self._write_lock = threading.RLock()
+        self._build_lock = threading.Lock()
+
+    # --- writes ---------------------------------------------------------------------------------
+    def analyse(self, doc: Document) -> dict[str, str]:
+        return {
+            "title": self.analyzer.joined(doc.title),
+            "keywords": " ".join(self.analyzer.joined(k) for k in doc.keywords),
+            "text": self.analyzer.joined(doc.text),
+        }
+
+    def upsert(self, docs: Sequence[Document], *, commit: bool = True) -> None:
+        """Add or replace documents; they are searchable lexically when this returns (with commit=True)."""
+        if not docs:
+            return
+        latest = {d.id: d for d in docs}  # the last version of a repeated id wins
+        with self._write_lock:
+            add_words(k for d in latest.values() for k in d.keywords)
+            analysed = [(d, self.analyse(d)) for d in latest.values()]
+            self.lexical.upsert(analysed, commit=commit)
+            self.dense.upsert([(d.id, passage_text(d)) for d in latest.values()])
+
+    def commit(self) -> None:
+        with self._write_lock:
+            self.lexical.commit()
+
+    def delete(self, ids: Sequence[str]) -> None:
+        with self._write_lock:
+            self.lexical.delete(ids)
+            self.dense.delete(ids)
+
+    def clear(self) -> None:
+        with self._write_lock:
+            self.lexical.clear()
+            self.dense.clear()
+
+    def close(self) -> None:
+        with self._write_lock:
+            self.lexical.close()
+            self.dense.close()
+
+    def count(self) -> int:
+        return self.lexical.count()
+
+    def pending_vectors(self) -> int:
+        """Documents whose vectors are not built yet (0 without an encoder: none will be built)."""
+        if self.encoder is None:
+            return 0
+        return self.dense.pending()
+
+    def build_vectors(self, *, batch_size: int = 32, progress: Progress | None = None) -> int:
+        """Encode pending documents (cached by content hash; resumable). Returns how many were processed."""
+        if self.encoder is None:
+            return 0
+        with self._build_lock:
+            return self.dense.build(self.encoder, batch_size=batch_size, progress=progress)
+
+    def build_vectors_in_background(
+        self, *, batch_size: int = 32, progress: Progress | None = None
+    ) -> threading.Thread:
+        """Start build_vectors on a daemon thread; search keeps working (lexically for pending documents)."""
+        thread = threading.Thread(
+            target=self.build_vectors,
+            kwargs={"batch_size": batch_size, "progress": progress},
+            name="innobridge-vectors",
+            daemon=True,
+        )
+        thread.start()
+        return thread
+
+    # --- search ---------------------------------------------------------------------------------
+    def encode_query(self, text: str) -> npt.NDArray[np.float32] | None:
+        if self.encoder is None or not text.strip():
+            return None
+        vec: npt.NDArray[np.float32] = self.encoder.encode_queries([text])[0]
+        return vec
+
+    def search(self, query: Query) -> SearchResult:
+        if query.limit < 0 or query.offset < 0:
+            raise ValueError("limit and offset must not be negative")
+        limit = min(query.limit, MAX_LIMIT)
+        need = query.offset + limit
+        terms = self.analyzer.tokens(query.text)
+        filter_qs = self.lexical.filter_queries(query.kinds, query.filters)
+        has_text = bool(query.text.strip())
+        use_dense = (
+            query.mode in ("dense", "hybrid")
+            and has_text
+            and self.encoder is not None
+            and self.dense.vector_count() > 0
+        )
+        use_lexical = query.mode in ("lexical", "hybrid") or not use_dense
+
+        text_q = self.lexical.text_query(terms, self.field_weights) if has_text else None
+        lex_query = self.lexical.combined(text_q, filter_qs) if (text_q is not None or not has_text) else None
+
+        lex_hits: list[LexicalHit] = []
+        lex_total = 0
+        searcher: Any = None
+        if use_lexical and lex_query is not None:
+            depth = max(need, self.candidates) if use_dense else need
+            lex_hits, lex_total, searcher = self.lexical.search(lex_query, depth)
+
+        dense_hits: list[tuple[str, float]] = []
+        qvec = None
+        if use_dense:
+            qvec = self.encode_query(query.text)
+            assert qvec is not None  # noqa: S101 (use_dense implies an encoder and text)
+            dense_hits = self._dense_candidates(qvec, max(need, self.candidates), filter_qs)
+
+        cands: dict[str, _Candidate] = {}
+        if use_dense and use_lexical:
+            fused = fuse([(h.id, h.score) for h in lex_hits], dense_hits, self.fusion)
+        elif use_dense:
+            fused = list(dense_hits)
+        else:
+            fused = [(h.id, h.score) for h in lex_hits]
+        for doc_id, score in fused:
+            cands[doc_id] = _Candidate(id=doc_id, fused=score)
+        for rank, h in enumerate(lex_hits, start=1):
+            c = cands[h.id]
+            c.lexical_score, c.lexical_rank, c.address = h.score, rank, h.address
+        for rank, (doc_id, score) in enumerate(dense_hits, start=1):
+            c = cands[doc_id]
+            c.dense_score, c.dense_rank = score, rank
+
+        if use_dense and not use_lexical:
+            total = self.lexical.count_matching(filter_qs) if filter_qs else self.dense.vector_count()
+        else:
+            total = max(lex_total, len(fused)) if use_dense else lex_total
+
+        page = [cands[doc_id] for doc_id, _ in fused[query.offset : need]]
+        hits = self._hits(page, terms, query, searcher, qvec)
+        facets: dict[str, dict[str, int]] = {}
+        if query.facets:
+            facet_query = (
+                lex_query
+                if (use_lexical and lex_query is not None)
+                else self.lexical.combined(None, filter_qs)
+            )
+            facets = self.lexical.facets(facet_query, query.facets)
+        return SearchResult(hits=hits, total=total, facets=facets)
+
+    def _dense_candidates(
+        self, qvec: npt.NDArray[np.float32], k: int, filter_qs: Sequence[Any]
+    ) -> list[tuple[str, float]]:
+        if not filter_qs:
+            return self.dense.search(qvec, k)
+        n = self.dense.vector_count()
+        depth = min(n, max(k * 10, 1000))
+        while True:
+            ranked = self.dense.search(qvec, depth)
+            allowed = self.lexical.ids_matching([d for d, _ in ranked], filter_qs)
+            kept = [(d, s) for d, s in ranked if d in allowed]
+            if len(kept) >= k or depth >= n:
+                return kept[:k]
+            depth = min(n, depth * 4)
+
+    def _hits(
+        self,
+        page: list[_Candidate],
+        terms: list[str],
+        query: Query,
+        searcher: Any,
+        qvec: npt.NDArray[np.float32] | None,
+    ) -> list[Hit]:
+        want_highlights = query.explain or query.highlight
+        hits: list[Hit] = []
+        for c in page:
+            stored: StoredDoc | None
+            if c.address is not None and searcher is not None:
+                stored = self.lexical.stored(searcher, c.address)
+            else:
+                stored = self.lexical.stored_by_id(c.id)
+            if stored is None:  # deleted between the two reads
+                continue
+            doc = stored.document
+            explanation = None
+            highlights: dict[str, str] = {}
+            matched, fields = explain_mod.matched_terms(terms, stored.tokens)
+            if query.explain:
+                dense_score = c.dense_score
+                if dense_score is None and qvec is not None:
+                    dense_score = self.dense.scores_for(qvec, [c.id]).get(c.id)
+                explanation = Explanation(
+                    matched_terms=tuple(matched),
+                    matched_fields=tuple(f for f in TEXT_FIELDS if f in fields),
+                    matched_codes=explain_mod.matched_codes(doc, query.filters),
+                    lexical_score=c.lexical_score,
+                    lexical_rank=c.lexical_rank,
+                    dense_score=dense_score,
+                    dense_rank=c.dense_rank,
+                    fused_score=c.fused,
+                )
+            if want_highlights and matched:
+                sources = {"title": doc.title, "keywords": "; ".join(doc.keywords), "text": doc.text}
+                for field in TEXT_FIELDS:
+                    snippet = explain_mod.highlight(
+                        sources[field], matched, self.analyzer, window=None if field == "title" else 160
+                    )
+                    if snippet:
+                        highlights[field] = snippet
+            hits.append(
+                Hit(id=c.id, kind=doc.kind, score=c.fused, explanation=explanation, highlights=highlights)
+            )
+        return hits

@@ -1,0 +1,62 @@
+"""Fusion of the lexical and dense rankings.
+
+Two methods, both measured on the dev sets (see docs/search-engine.md and benchmarks/relevance/):
+- "rrf": reciprocal-rank fusion, score = Σ w / (k + rank).
+- "score": calibrated score fusion: each list's scores are min–max scaled over its own candidates,
+  then combined as w_lex · lex + w_dense · dense (a missing score counts as 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+FusionMethod = Literal["rrf", "score"]
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    method: FusionMethod = "rrf"
+    rrf_k: float = 60.0
+    lexical_weight: float = 1.0
+    dense_weight: float = 1.0
+
+
+def rrf(rankings: Sequence[Sequence[str]], weights: Sequence[float], k: float = 60.0) -> dict[str, float]:
+    fused: dict[str, float] = {}
+    for ranking, w in zip(rankings, weights, strict=True):
+        for rank, doc_id in enumerate(ranking, start=1):
+            fused[doc_id] = fused.get(doc_id, 0.0) + w / (k + rank)
+    return fused
+
+
+def minmax(scores: dict[str, float]) -> dict[str, float]:
+    if not scores:
+        return {}
+    lo, hi = min(scores.values()), max(scores.values())
+    if hi - lo <= 1e-12:
+        return dict.fromkeys(scores, 1.0)
+    return {d: (s - lo) / (hi - lo) for d, s in scores.items()}
+
+
+def score_fusion(
+    lexical: dict[str, float], dense: dict[str, float], w_lex: float, w_dense: float
+) -> dict[str, float]:
+    ln, dn = minmax(lexical), minmax(dense)
+    return {d: w_lex * ln.get(d, 0.0) + w_dense * dn.get(d, 0.0) for d in set(ln) | set(dn)}
+
+
+def fuse(
+    lexical: Sequence[tuple[str, float]], dense: Sequence[tuple[str, float]], config: FusionConfig
+) -> list[tuple[str, float]]:
+    """Both inputs best first; returns (id, fused score) best first, ties broken by id for stability."""
+    if config.method == "rrf":
+        fused = rrf(
+            [[d for d, _ in lexical], [d for d, _ in dense]],
+            [config.lexical_weight, config.dense_weight],
+            config.rrf_k,
+        )
+    else:
+        fused = score_fusion(dict(lexical), dict(dense), config.lexical_weight, config.dense_weight)
+    return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -1,0 +1,31 @@
+"""Fusion arithmetic against hand-computed values."""
+
+from __future__ import annotations
+
+import pytest
+
+from innobridge.search.fusion import FusionConfig, fuse, minmax, rrf
+
+
+def test_rrf_sums_reciprocal_ranks() -> None:
+    fused = rrf([["a", "b"], ["b", "c"]], [1.0, 1.0], k=60)
+    assert fused["a"] == pytest.approx(1 / 61)
+    assert fused["b"] == pytest.approx(1 / 62 + 1 / 61)
+    assert fused["c"] == pytest.approx(1 / 62)
+
+
+def test_rrf_fusion_orders_documents_found_by_both_first() -> None:
+    out = fuse([("a", 9.0), ("b", 5.0)], [("b", 0.9), ("c", 0.8)], FusionConfig(method="rrf"))
+    assert [d for d, _ in out] == ["b", "a", "c"]
+
+
+def test_minmax_scales_to_unit_interval() -> None:
+    assert minmax({"a": 2.0, "b": 4.0, "c": 3.0}) == {"a": 0.0, "b": 1.0, "c": 0.5}
+    assert minmax({"a": 3.0}) == {"a": 1.0}
+
+
+def test_score_fusion_is_a_weighted_sum_of_scaled_scores() -> None:
+    cfg = FusionConfig(method="score", lexical_weight=0.3, dense_weight=0.7)
+    out = dict(fuse([("a", 10.0), ("b", 0.0)], [("b", 0.9), ("a", 0.5)], cfg))
+    assert out["a"] == pytest.approx(0.3)
+    assert out["b"] == pytest.approx(0.7)
