@@ -16,6 +16,7 @@ MODEL_MODULES = (
     "innobridge.core.users",
     "innobridge.core.audit",
     "innobridge.registry.models",
+    "innobridge.matching.models",
 )
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
