@@ -117,7 +117,8 @@ def validation_errors(exc: ValidationError, row: int | None = None) -> list[Fiel
     out = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "__row__"
-        out.append(FieldError(loc, f"pydantic.{err['type']}", {"detail": err["msg"]}, row))
+        detail = err["msg"].removeprefix("Value error, ")
+        out.append(FieldError(loc, f"pydantic.{err['type']}", {"detail": detail}, row))
     return out
 
 
