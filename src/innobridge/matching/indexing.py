@@ -164,12 +164,14 @@ def make_engine(ctx: Context, encoder: Encoder | None = None) -> SearchEngine:
     return SearchEngine(settings.search_dir, encoder=encoder)
 
 
-def install(ctx: Context, *, start_vectors: bool = True) -> IndexService:
-    """The context's index service, created once: engine, change listener, background vectors."""
+def install(ctx: Context, *, start_vectors: bool = True, engine: SearchEngine | None = None) -> IndexService:
+    """The context's index service, created once: engine, change listener, background vectors.
+
+    `engine` replaces the one built from settings (tests pass an in-memory `SearchEngine(None)`)."""
     existing = ctx.services.get(SERVICE_NAME)
     if isinstance(existing, IndexService):
         return existing
-    service = IndexService(ctx, make_engine(ctx))
+    service = IndexService(ctx, engine or make_engine(ctx))
     ctx.listeners.append(service.on_changes)
     ctx.services[SERVICE_NAME] = service
     if start_vectors:

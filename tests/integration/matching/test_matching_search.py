@@ -10,7 +10,7 @@ from innobridge.core.context import Context
 from innobridge.core.models import Visibility
 from innobridge.core.principal import ANONYMOUS, SYSTEM, Principal
 from innobridge.core.users import Role
-from innobridge.matching import service
+from innobridge.matching import indexing, service
 from innobridge.matching.indexing import IndexService
 from innobridge.matching.schemas import SearchIn
 from innobridge.registry import service as registry
@@ -172,3 +172,15 @@ def test_rebuild_indexes_the_whole_database(ctx: Context, index: IndexService) -
     assert index.count() == 8
     assert ("achievement", 7, 7) in seen and ("achievement", 3, 7) in seen
     assert titles(ctx, index, ANONYMOUS, q="重建") == ["重建研究所"]
+
+
+def test_installed_index_lives_under_the_data_directory(ctx: Context) -> None:
+    service = indexing.install(ctx)
+    assert indexing.install(ctx) is service  # once per context
+    create(ctx, "instrument", name_zh="场发射扫描电镜", name_en="Field emission SEM")
+    assert titles(ctx, service, ANONYMOUS, q="scanning electron microscope SEM") == ["场发射扫描电镜"]
+    service.close()
+    assert (ctx.settings.search_dir / "lexical").is_dir()
+    reopened = IndexService(ctx, indexing.make_engine(ctx))
+    assert reopened.count() == 1  # survives a restart
+    reopened.close()
