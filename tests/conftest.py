@@ -10,15 +10,16 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.orm import sessionmaker
 
-from innobridge.core import migrate
+from innobridge.core import migrate, security
 from innobridge.core.accounts import UserIn, principal_for, register_user
 from innobridge.core.config import Settings
 from innobridge.core.context import Context
 from innobridge.core.db import make_engine
 from innobridge.core.principal import Principal
 from innobridge.core.users import Role
+
+security.use_cheap_hashing_for_tests()
 
 PG_URL = os.environ.get("INNOBRIDGE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
@@ -60,20 +61,38 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Engi
 
 @pytest.fixture(params=BACKENDS)
 def ctx(request: pytest.FixtureRequest, engines: dict[str, Engine], tmp_path: Path) -> Iterator[Context]:
-    """A Context whose sessions all run inside one outer transaction that is rolled back afterwards."""
+    """A Context on a real database; every table is emptied afterwards.
+
+    Emptying rather than an outer rolled-back transaction: requests open several sessions at once (one
+    for the principal, one per unit of work), and nested savepoints on one shared connection would make
+    a read session's rollback undo another session's commit — the tests would not see what production does.
+    """
     engine = engines[request.param]
-    connection = engine.connect()
-    outer = connection.begin()
     settings = Settings(env="test", data_dir=tmp_path / "data", encoder="none")
     context = Context.from_settings(settings, engine=engine)
-    context.sessions = sessionmaker(
-        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-    )
     try:
         yield context
     finally:
-        outer.rollback()
-        connection.close()
+        _empty(engine)
+
+
+def _empty(engine: Engine) -> None:
+    tables = [t.name for t in reversed(migrate.all_metadata().sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(
+                text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            )
+        else:
+            for t in tables:
+                conn.execute(text(f'DELETE FROM "{t}"'))
+            conn.execute(text("DELETE FROM sqlite_sequence")) if _has_sqlite_sequence(conn) else None
+
+
+def _has_sqlite_sequence(conn: object) -> bool:
+    return bool(
+        conn.execute(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first()  # type: ignore[attr-defined]
+    )
 
 
 def make_user(ctx: Context, *, email: str | None = None, role: Role = Role.member) -> Principal:

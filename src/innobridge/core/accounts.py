@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from innobridge.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
@@ -108,6 +108,29 @@ def principal_for_token(session: Session, token: str) -> Principal | None:
         select(ApiToken).where(ApiToken.token_hash == token_hash(token), ApiToken.revoked.is_(False))
     )
     return principal_for(session, row.user_id) if row else None
+
+
+def list_users(
+    session: Session, *, actor: Principal, q: str | None = None, page: int = 1, page_size: int = 50
+) -> tuple[list[UserOut], int]:
+    """Platform admins list users (newest first), optionally by a piece of e-mail or name. Read-only."""
+    if actor.role != Role.platform_admin or actor.is_anonymous:
+        raise Forbidden()
+    stmt = select(User)
+    if q:
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where(func.lower(User.email).like(like) | func.lower(User.name).like(like))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(User.id.desc()).offset((page - 1) * page_size).limit(page_size))
+    return [UserOut.model_validate(u) for u in rows], total
+
+
+def memberships_of(session: Session, *, actor: Principal, user_ids: list[int]) -> list[MembershipOut]:
+    """Memberships of the given users, for platform admins. Read-only."""
+    if actor.role != Role.platform_admin or actor.is_anonymous:
+        raise Forbidden()
+    rows = session.scalars(select(Membership).where(Membership.user_id.in_(user_ids)))
+    return [MembershipOut.model_validate(m) for m in rows]
 
 
 def create_api_token(uow: UnitOfWork, *, actor: Principal, name: str) -> str:

@@ -11,6 +11,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 _hasher = PasswordHasher()
 
 
+def use_cheap_hashing_for_tests() -> None:
+    """Test suites create hundreds of users: the minimum argon2 cost keeps them fast. Never in production."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 

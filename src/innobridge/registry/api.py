@@ -1,6 +1,6 @@
 """JSON API for registry records: list, read, create, update, delete for every entity (thin)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: FastAPI must see the per-entity classes, not strings.
 
 from typing import Any
 

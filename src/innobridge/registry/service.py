@@ -76,6 +76,9 @@ def _apply_filters(spec: EntitySpec, stmt: Select[Any], lq: ListQuery) -> Select
     model: Any = spec.model
     cols = model.__table__.c
     if lq.kind and "kind" in cols:
+        allowed = [m.value for m in cols["kind"].type.enum_class]
+        if lq.kind not in allowed:
+            raise Invalid([FieldError("kind", "field.invalid", {"detail": f"one of {', '.join(allowed)}"})])
         stmt = stmt.where(model.kind == lq.kind)
     if lq.region and "region_code" in cols:
         stmt = stmt.where(model.region_code.startswith(lq.region.rstrip("0") or lq.region))
