@@ -65,13 +65,17 @@ def write_orgs(path: Path, n: int, names: list[str], rng: random.Random) -> None
         for i in range(n):
             body = "913101" + f"{i:011d}"
             code = body + ucc_check_char(body)
-            name = f"{rng.choice(names).removesuffix('大学')}{rng.choice(['智能', '生物', '材料', '能源'])}科技有限公司{i}"
+            stem = rng.choice(names).removesuffix("大学")
+            name = f"{stem}{rng.choice(['智能', '生物', '材料', '能源'])}科技有限公司{i}"
             w.writerow(
                 [name, "enterprise", code, rng.choice(DISTRICTS), rng.choice(["C39", "I65", "M73"]), "是"]
             )
 
 
-def write_achievements(path: Path, n: int, patents: list, papers: list, rng: random.Random) -> None:  # type: ignore[type-arg]
+Texts = list[tuple[str, list[str]]]
+
+
+def write_achievements(path: Path, n: int, patents: Texts, papers: Texts, rng: random.Random) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["kind", "title", "keywords", "ipc_codes", "ip_number", "trl", "year", "abstract"])
@@ -112,9 +116,8 @@ def main() -> None:
         write_achievements(d / "ach.csv", args.rows, patents, papers, rng)
         ctx = Context.from_settings(Settings(env="test", data_dir=d / "data", encoder="none"))
         migrate.upgrade(ctx.engine)
-        print(
-            f"{'entity':14} {'pass':10} {'rows':>8} {'seconds':>8} {'rows/s':>8}  created/updated/unchanged/rejected"
-        )
+        head = f"{'entity':14} {'pass':10} {'rows':>8} {'seconds':>8} {'rows/s':>8}"
+        print(head + "  created/updated/unchanged/rejected")
         for entity, f in (("organisation", "orgs.csv"), ("achievement", "ach.csv")):
             for label in ("first", "re-import"):
                 secs, r = run(ctx, entity, d / f)
