@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from innobridge import __version__
+from innobridge.core.config import get_settings
 from innobridge.core.context import Context
+from innobridge.matching import indexing
+from innobridge.matching.api import router as matching_api
 from innobridge.registry.api import router as registry_api
 from innobridge.web import problems
+from innobridge.web.csrf import CSRFMiddleware
+from innobridge.web.errorpages import html_error, wants_html
+from innobridge.web.pages import router as pages_router
+from innobridge.web.ratelimit import LoginLimiter
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+async def _refuse_csrf(request: Request) -> Response:
+    if wants_html(request):
+        return html_error(request, 403, "error.csrf")
+    return problems.problem(403, "error.csrf", problems.request_lang(request))
 
 
 def create_app(context: Context) -> FastAPI:
@@ -18,6 +37,9 @@ def create_app(context: Context) -> FastAPI:
         description="科技创新服务平台 API · Science-and-technology innovation services API",
     )
     app.state.context = context
+    app.state.login_limiter = LoginLimiter(context.settings.login_rate_limit)
+    # Middleware added last runs first: the session is loaded before the CSRF check reads it.
+    app.add_middleware(CSRFMiddleware, refuse=_refuse_csrf)
     app.add_middleware(
         SessionMiddleware,
         secret_key=context.settings.secret_key,
@@ -28,9 +50,18 @@ def create_app(context: Context) -> FastAPI:
     )
     problems.install(app)
     app.include_router(registry_api)
+    app.include_router(matching_api)
+    indexing.install(context)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """`uvicorn --factory innobridge.web.app:app_from_env`: settings from INNOBRIDGE_* variables."""
+    return create_app(Context.from_settings(get_settings()))

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from innobridge.core.errors import AppError, Invalid
@@ -46,15 +46,25 @@ def _field_errors(errors: list[Any], lang: Lang) -> list[dict[str, Any]]:
 
 
 def install(app: FastAPI) -> None:
+    # Pages (every path outside /api/) get friendly HTML error pages; imported here to avoid a cycle.
+    from innobridge.web.errorpages import html_error, wants_html
+
     @app.exception_handler(AppError)
-    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+    async def _app_error(request: Request, exc: AppError) -> Response:
+        if wants_html(request):
+            lang = request_lang(request)
+            errors = [t(e.code, lang, **e.params) for e in exc.errors] if isinstance(exc, Invalid) else []
+            return html_error(request, exc.status, exc.code, exc.params, errors)
         extra = (
             {"errors": _field_errors(exc.errors, request_lang(request))} if isinstance(exc, Invalid) else {}
         )
         return problem(exc.status, exc.code, request_lang(request), exc.params, **extra)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if wants_html(request):
+            messages = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors()]
+            return html_error(request, 422, "error.invalid", errors=messages)
         errors = [
             {
                 "field": ".".join(str(p) for p in e.get("loc", ())),
@@ -66,13 +76,17 @@ def install(app: FastAPI) -> None:
         return problem(422, "error.invalid", request_lang(request), errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "error.not_found", 401: "error.unauthorized", 403: "error.forbidden"}.get(
             exc.status_code, "error.bad_request"
         )
+        if wants_html(request):
+            return html_error(request, exc.status_code, code)
         return problem(exc.status_code, code, request_lang(request))
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
+        if wants_html(request):
+            return html_error(request, 500, "error.internal")
         return problem(500, "error.internal", request_lang(request))

@@ -1,0 +1,27 @@
+"""Small request helpers shared by the page modules (no domain logic)."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from starlette.datastructures import FormData
+
+
+async def form_data(request: Request) -> FormData:
+    """The submitted form, parsed in the event loop so routes can stay synchronous."""
+    return await request.form(max_part_size=1024 * 1024)
+
+
+def form_str(form: FormData, name: str, default: str = "") -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else default
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only local paths: never an absolute or protocol-relative URL (open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
