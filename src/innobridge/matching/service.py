@@ -724,6 +724,9 @@ def matching_rate(
     Aggregate counts only; registered-contract figures wait for the transfer feature."""
     if until < since:
         raise Invalid([FieldError("until", "field.invalid", {"detail": "before since"})])
+    for name, day in (("since", since), ("until", until)):
+        if not 1900 <= day.year <= 2100:
+            raise Invalid([FieldError(name, "field.invalid", {"detail": "year 1900–2100"})])
     start, end = _start_of(since), _start_of(until + timedelta(days=1))
     in_period = and_(Need.created_at >= start, Need.created_at < end)
     needs = [
