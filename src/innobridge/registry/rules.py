@@ -26,25 +26,10 @@ def is_valid_credit_code(code: str) -> bool:
     return bool(UCC_RE.match(code)) and ucc_check_char(code[:17]) == code[17]
 
 
-_SUFFIXES = (
-    "股份有限公司",
-    "有限责任公司",
-    "有限公司",
-    "集团公司",
-    "公司",
-    "co., ltd.",
-    "co.,ltd.",
-    "co. ltd.",
-    "co ltd",
-    "company limited",
-    "limited",
-    "ltd.",
-    "ltd",
-    "inc.",
-    "inc",
-    "corporation",
-    "corp.",
-    "gmbh",
+# Legal-form suffixes, dropped from the end of a name (repeatedly: "… 集团 有限公司", "GmbH & Co. KG").
+_SUFFIXES = ("股份有限公司", "有限责任公司", "股份公司", "有限公司", "集团公司", "公司")
+_EN_SUFFIXES = frozenset(
+    {"co", "company", "ltd", "limited", "inc", "corp", "corporation", "gmbh", "kg", "llc", "plc"}
 )
 _PUNCT_RE = re.compile(r"[\s\.,，。、·\-_'\"“”‘’()（）\[\]【】&/]+")
 
@@ -66,14 +51,23 @@ def to_simplified(text: str) -> str:
 
 def normalise_name(name: str) -> str:
     """Fold a name for comparison: width, case, traditional→simplified, punctuation, company suffixes."""
-    s = unicodedata.normalize("NFKC", name).lower().strip()
-    s = to_simplified(s)
-    for _ in range(2):  # "… 集团 有限公司" style double suffixes
-        for suffix in _SUFFIXES:
-            if s.endswith(suffix) and len(s) > len(suffix):
-                s = s[: -len(suffix)].rstrip(" ,.")
-                break
-    return _PUNCT_RE.sub("", s)
+    s = to_simplified(unicodedata.normalize("NFKC", name).lower())
+    # Punctuation becomes spaces first, so "Co.,Ltd", "Co., Ltd" and "Co Ltd" all end in words.
+    words = _PUNCT_RE.sub(" ", s).split()
+    while words:
+        last = words[-1]
+        if last in _EN_SUFFIXES and len(words) > 1:
+            words.pop()
+            continue
+        suffix = next(
+            (x for x in _SUFFIXES if last.endswith(x) and (len(last) > len(x) or len(words) > 1)), None
+        )
+        if suffix is None:
+            break
+        words[-1] = last[: -len(suffix)]
+        if not words[-1]:
+            words.pop()
+    return "".join(words)
 
 
 def split_list(value: object) -> list[str]:
