@@ -1,0 +1,124 @@
+"""Plain functions behind `innobridge index` and `innobridge match` (wired into the Typer app in cli.py)."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from innobridge.core.config import get_settings
+from innobridge.core.context import Context
+from innobridge.core.errors import AppError
+from innobridge.core.i18n import both
+from innobridge.core.principal import SYSTEM
+from innobridge.matching import indexing, service
+from innobridge.matching.indexing import IndexService
+from innobridge.matching.schemas import CandidateOut, MatchOut
+
+err = Console(stderr=True)
+_LISTS = (
+    ("achievements", "科技成果 · Achievements"),
+    ("experts", "专家 · Experts"),
+    ("institutions", "机构 · Institutions"),
+    ("instruments", "仪器设施 · Instruments"),
+)
+
+
+def _context() -> Context:
+    return Context.from_settings(get_settings())
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+    )
+
+
+def _rebuild(index: IndexService) -> int:
+    tasks: dict[str, TaskID] = {}
+    with _progress() as bar:
+
+        def progress(entity: str, done: int, total: int) -> None:
+            if entity not in tasks:
+                tasks[entity] = bar.add_task(f"index {entity}", total=total)
+            bar.update(tasks[entity], completed=done)
+
+        return index.rebuild(progress=progress)
+
+
+def index_command(rebuild: bool, vectors: bool) -> None:
+    """`innobridge index [--rebuild] [--vectors]`: rebuild the search index from the database and/or
+    build the pending vectors in the foreground; without options, show the index's state."""
+    ctx = _context()
+    index = indexing.install(ctx, start_vectors=False)
+    try:
+        if rebuild:
+            n = _rebuild(index)
+            print(f"indexed {n} records · 已索引 {n} 条记录")
+        if vectors:
+            if index.engine.encoder is None:
+                print(
+                    "no encoder (settings: encoder) — search is lexical only · 未启用向量编码，仅关键词检索"
+                )
+            else:
+                with _progress() as bar:
+                    task = bar.add_task("vectors", total=index.pending_vectors())
+                    n = index.build_vectors(progress=lambda done, total: bar.update(task, completed=done))
+                print(f"encoded {n} documents · 已编码 {n} 条")
+        print(
+            f"documents {index.count()}, pending vectors {index.pending_vectors()}, "
+            f"encoder {index.engine.encoder.name if index.engine.encoder else 'none'}"
+        )
+    finally:
+        index.close()
+
+
+def _line(c: CandidateOut) -> str:
+    owner = f" — {c.owner.name_zh}" if c.owner else ""
+    reasons = "；".join(r.zh for r in c.reasons)
+    return f"  {c.rank:>2}. [{c.score:6.2f}] {c.title}{owner}\n      {reasons}"
+
+
+def render(out: MatchOut) -> str:
+    """The human-readable match report (one block per candidate list)."""
+    lines = [f"query · 查询: {out.query[:120]}"]
+    for field, label in _LISTS:
+        items: list[CandidateOut] = getattr(out, field)
+        lines.append(f"\n{label} ({len(items)})")
+        lines += [_line(c) for c in items] or ["  —"]
+    return "\n".join(lines)
+
+
+def match_command(need: int | None, text: str | None, as_json: bool, limit: int) -> None:
+    """`innobridge match --need ID | --text "…" [--json] [--limit N]`: ranked candidates per kind, with
+    reasons, as the platform sees them (all records). Builds the index first when it is empty."""
+    if (need is None) == (text is None) or (text is not None and not text.strip()):
+        err.print("give exactly one of --need ID or --text TEXT · 请指定 --need 或 --text 之一")
+        raise SystemExit(2)
+    if not 1 <= limit <= 50:
+        err.print("--limit must be 1–50 · --limit 取值 1–50")
+        raise SystemExit(2)
+    ctx = _context()
+    index = indexing.install(ctx, start_vectors=False)
+    try:
+        if index.count() == 0:
+            err.print("the search index is empty: building it · 检索索引为空，正在构建")
+            _rebuild(index)
+        with ctx.session() as session:
+            if need is not None:
+                out = service.match_need(session, actor=SYSTEM, index=index, need_id=need, per_kind=limit)
+            else:
+                assert text is not None  # noqa: S101 - checked above
+                out = service.match_text(session, actor=SYSTEM, index=index, text=text, per_kind=limit)
+    except AppError as exc:
+        err.print(both(exc.code, **exc.params))
+        raise SystemExit(1) from exc
+    finally:
+        index.close()
+    sys.stdout.write((out.model_dump_json(indent=2) if as_json else render(out)) + "\n")
