@@ -192,7 +192,7 @@ def _type_name(annotation: Any) -> str:
 
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
-        return " | ".join(m.value for m in annotation)
+        return " / ".join(m.value for m in annotation)
     if typing.get_origin(annotation) is list:
         return "list (a;b;c)"
     if args and typing.get_origin(annotation) in (typing.Union, __import__("types").UnionType):
@@ -216,6 +216,31 @@ def describe_schema(entity: str) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def schemas_markdown() -> str:
+    """docs/import-schemas.md, generated from the schemas (a test keeps the file in step)."""
+    lines = [
+        "# Import and export schemas",
+        "",
+        "Generated from the Pydantic schemas by `innobridge schema ENTITY` (a test keeps this file in step).",
+        "Headers may be the column name or its Chinese label; lists are written `a;b;c`; references to",
+        "organisations may be a credit code, a natural key (as exported) or an exact, unambiguous name.",
+        "Cells starting with = + - @ are prefixed with ' on export and restored on import.",
+    ]
+    for name in ORDER:
+        spec = SPECS[name]
+        lines += [
+            "",
+            f"## {name} — {spec.label_zh} · {spec.label_en}",
+            "",
+            "| column | 列名 | type | required | description |",
+            "|---|---|---|---|---|",
+        ]
+        for r in describe_schema(name):
+            req = "yes" if r["required"] else ""
+            lines.append(f"| `{r['column']}` | {r['label_zh']} | {r['type']} | {req} | {r['description']} |")
+    return "\n".join(lines) + "\n"
 
 
 @app.command()

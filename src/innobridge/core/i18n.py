@@ -63,5 +63,5 @@ def both(key: str, /, **params: Any) -> str:
     return f"{t(key, 'zh', **params)} / {t(key, 'en', **params)}"
 
 
-def keys() -> list[str]:
+def all_keys() -> list[str]:
     return sorted(_CATALOGUE)

@@ -263,10 +263,7 @@ def upsert_many(
     fields = spec.fields
     values_list = []
     for r in rows:
-        v = _values(spec, r)
-        if source and not v.get("source"):
-            v["source"] = source
-        values_list.append(v)
+        values_list.append(_values(spec, r))
     existing: dict[str, Any] = {}
     cols = [table.c.id, table.c.key, *(table.c[f] for f in fields)]
     for chunk in _chunks([v["key"] for v in values_list], 500):
@@ -278,9 +275,10 @@ def upsert_many(
     audits: list[dict[str, Any]] = []
     for v in values_list:
         old = existing.get(v["key"])
-        if old is None:
-            inserts.append({**v, "created_by_id": actor.user_id})
+        if old is None:  # the file's name is the provenance of new records that name none themselves
+            inserts.append({**v, "source": v.get("source") or source, "created_by_id": actor.user_id})
             continue
+        # An existing record keeps its provenance unless the row states one.
         diff = {f: v[f] for f in fields if old[f] != v[f] and not (f == "source" and v[f] is None)}
         if not diff:
             result.unchanged += 1

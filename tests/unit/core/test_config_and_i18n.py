@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from innobridge.core import i18n
+from innobridge.core.config import Settings
+from innobridge.core.models import Visibility
+from innobridge.core.principal import ANONYMOUS, SYSTEM, Principal
+from innobridge.core.security import hash_password, password_is_strong, verify_password
+from innobridge.core.users import Role
+
+
+def test_prod_refuses_the_placeholder_secret() -> None:
+    with pytest.raises(ValidationError):
+        Settings(env="prod")
+    assert Settings(env="prod", secret_key="a-real-secret-from-the-vault").env == "prod"
+
+
+def test_default_database_is_sqlite_in_the_data_dir(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    s = Settings(data_dir=tmp_path)
+    assert s.resolved_database_url == f"sqlite:///{tmp_path.resolve() / 'innobridge.sqlite3'}"
+
+
+def test_every_message_has_both_languages() -> None:
+    for key in i18n.all_keys():
+        assert i18n.t(key, "zh") and i18n.t(key, "en")
+    assert i18n.t("error.not_found", "en") == "Record not found"
+    assert i18n.t("no.such.key", "en") == "no.such.key"  # shown, not lost
+    with pytest.raises(ValueError, match="zh and en"):
+        i18n.register({"x.only_zh": {"zh": "只有中文"}})
+
+
+def test_passwords_are_hashed_and_checked() -> None:
+    h = hash_password("correct-horse-42")
+    assert h.startswith("$argon2") and "correct-horse-42" not in h
+    assert verify_password(h, "correct-horse-42") and not verify_password(h, "wrong-horse-42")
+    assert not verify_password("not-a-hash", "x")
+    assert (
+        password_is_strong("abcdefgh12")
+        and not password_is_strong("short1")
+        and not password_is_strong("a" * 12)
+    )
+
+
+def test_visibility_rules() -> None:
+    member = Principal(user_id=5, org_ids=frozenset({7}))
+    manager = Principal(user_id=6, role=Role.tech_manager)
+    assert ANONYMOUS.can_read(Visibility.public, None, None)
+    assert not ANONYMOUS.can_read(Visibility.registered, None, None)
+    assert member.can_read(Visibility.registered, None, None)
+    assert not member.can_read(Visibility.internal, 8, None)
+    assert member.can_read(Visibility.internal, 7, None)  # own organisation
+    assert member.can_read(Visibility.internal, None, 5)  # own record
+    assert manager.can_read(Visibility.internal, 8, None)
+    assert not manager.can_write(8, None) and member.can_write(7, None)
+    assert SYSTEM.can_write(8, None) and not ANONYMOUS.can_create()
