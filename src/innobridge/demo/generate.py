@@ -135,7 +135,7 @@ def _vis(item: dict[str, Any]) -> str:
 def _organisations(raw: list[dict[str, Any]]) -> list[DemoRecord]:
     out = []
     for item in raw:
-        v = {
+        v: dict[str, Any] = {
             k: item[k]
             for k in (
                 "name_zh",

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Column, Table, select, update
+from sqlalchemy import Column, ColumnElement, Table, select, update
 from sqlalchemy.orm import Session
 
 from innobridge.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
@@ -278,7 +278,7 @@ def _repoint(
             origins = dict(session.execute(select(table.c.id, col).where(col.in_(merge_ids))).all())
             ids = _move_memberships(session, keep_id, merge_ids)
         elif "id" in table.c:
-            cond = col.in_(merge_ids)
+            cond: ColumnElement[bool] = col.in_(merge_ids)
             if table.name == target:
                 # The kept record never points at itself: a parent merged into it is dropped instead.
                 session.execute(update(table).where(table.c.id == keep_id, cond).values({col.name: None}))
@@ -334,7 +334,8 @@ def _fill(
     data = spec.schema_in.model_validate(current_input(spec, keep)).model_dump()
     new_key = spec.natural_key(data)
     if new_key != keep.key:
-        holder = session.scalar(select(spec.model).where(spec.model.key == new_key))  # type: ignore[attr-defined]
+        model: Any = spec.model
+        holder = session.scalar(select(model).where(model.key == new_key))
         if holder is not None and holder.id not in merge_ids:
             raise Conflict("error.duplicate_key", entity=entity, key=new_key, existing_id=holder.id)
         if holder is not None:  # the merged record's identity now belongs to the kept one
@@ -374,12 +375,14 @@ def merge_records(
     session = uow.session
     model: Any = SPECS[entity].model
     keep = session.get(model, keep_id)
-    merged = [session.get(model, i) for i in ids]
     if keep is None:
         raise NotFound(entity=entity, id=keep_id)
-    for i, m in zip(ids, merged, strict=True):
+    merged: list[Any] = []
+    for i in ids:
+        m = session.get(model, i)
         if m is None:
             raise NotFound(entity=entity, id=i)
+        merged.append(m)
     for r in (keep, *merged):
         if r.merged_into_id is not None:
             raise Conflict("error.already_merged", entity=entity, id=r.id, merged_into_id=r.merged_into_id)

@@ -64,7 +64,7 @@ def test_similarity_bounds() -> None:
 
 def test_candidates_certain_on_shared_identifier_even_with_other_names() -> None:
     rows = [
-        NameRow(1, "上海甲科技有限公司", scope="310115", identifiers=(("credit_code", "91310115MA1FL1234X"),)),
+        NameRow(1, "上海甲科技公司", scope="310115", identifiers=(("credit_code", "91310115MA1FL1234X"),)),
         NameRow(2, "乙公司", scope="310104", identifiers=(("credit_code", " 91310115ma1fl1234x"),)),
         NameRow(3, "丙大学", scope="310110", identifiers=(("moe_code", "4131019901"),)),
         NameRow(4, "丙大學（本部）", scope="310104", identifiers=(("moe_code", "4131019901"),)),
