@@ -184,3 +184,21 @@ def test_installed_index_lives_under_the_data_directory(ctx: Context) -> None:
     reopened = IndexService(ctx, indexing.make_engine(ctx))
     assert reopened.count() == 1  # survives a restart
     reopened.close()
+
+
+def test_failed_index_update_keeps_the_commit_and_is_retried(
+    ctx: Context, index: IndexService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_apply, failures = index.apply, []
+
+    def flaky(changes: object) -> None:
+        if not failures:
+            failures.append(1)
+            raise RuntimeError("disk full")
+        real_apply(changes)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index, "apply", flaky)
+    create(ctx, "achievement", kind="patent", title="第一条磁悬浮专利")  # the write itself succeeds
+    assert titles(ctx, index, ANONYMOUS, q="磁悬浮") == []
+    create(ctx, "achievement", kind="patent", title="第二条磁悬浮专利")  # retries the first as well
+    assert sorted(titles(ctx, index, ANONYMOUS, q="磁悬浮")) == ["第一条磁悬浮专利", "第二条磁悬浮专利"]
