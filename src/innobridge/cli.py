@@ -317,6 +317,93 @@ def user_token(email: str, name: Annotated[str, typer.Option(help="What the toke
         typer.echo(create_api_token(uow, actor=principal, name=name))
 
 
+@app.command()
+def index(
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Re-index every record from the database")
+    ] = False,
+    vectors: Annotated[
+        bool, typer.Option("--vectors", help="Build pending dense vectors now (slow on CPU)")
+    ] = False,
+) -> None:
+    """Search index: state, rebuild, vectors · 检索索引."""
+    from innobridge.cli_matching import index_command
+
+    index_command(rebuild=rebuild, vectors=vectors)
+
+
+@app.command()
+def match(
+    need: Annotated[int | None, typer.Option("--need", help="Id of a stored need")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="A need written as free text")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    limit: Annotated[int, typer.Option(help="Candidates per kind")] = 10,
+) -> None:
+    """Rank achievements, experts, institutions and instruments for a need · 需求匹配."""
+    from innobridge.cli_matching import match_command
+
+    if (need is None) == (text is None):
+        console.print("[red]give exactly one of --need or --text · 请指定 --need 或 --text 之一[/red]")
+        raise typer.Exit(2)
+    match_command(need=need, text=text, as_json=as_json, limit=limit)
+
+
+@app.command("eval")
+def eval_(
+    beir: Annotated[
+        Path, typer.Option("--beir", help="A BEIR folder: corpus.jsonl, queries.jsonl, qrels/test.tsv")
+    ],
+    mode: Annotated[str, typer.Option(help="lexical, dense or hybrid")] = "hybrid",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    limit_docs: Annotated[int | None, typer.Option(help="Index only the first N documents")] = None,
+) -> None:
+    """Evaluate retrieval quality and speed on a BEIR folder (no database) · 检索评测."""
+    from innobridge.cli_eval import eval_command
+
+    eval_command(beir=beir, mode=mode, as_json=as_json, limit_docs=limit_docs)
+
+
+@app.command()
+def dedup(
+    entity: Annotated[str, typer.Argument(help="organisation or person")],
+    threshold: Annotated[float | None, typer.Option(help="Name similarity 0–1 (default per entity)")] = None,
+    merge: Annotated[str | None, typer.Option(help="KEEP_ID:ID[,ID…] — merge these into KEEP_ID")] = None,
+    reason: Annotated[str, typer.Option(help="Why (recorded in the audit trail)")] = "duplicate",
+) -> None:
+    """List likely duplicates, or merge them (history and audit kept) · 查重与合并."""
+    from innobridge.registry import dedup as dd
+
+    ctx = _context()
+    try:
+        if merge:
+            keep, _, rest = merge.partition(":")
+            with ctx.uow() as uow:
+                out = dd.merge_records(
+                    uow,
+                    actor=SYSTEM,
+                    entity=entity,
+                    keep_id=int(keep),  # type: ignore[arg-type]
+                    merge_ids=[int(x) for x in rest.split(",") if x],
+                    reason=reason,
+                )
+            typer.echo(out.model_dump_json())
+            return
+        with ctx.session() as session:
+            pairs = dd.find_duplicates(session, actor=SYSTEM, entity=entity, threshold=threshold)  # type: ignore[arg-type]
+    except AppError as exc:
+        _fail(exc, 2)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    for p in pairs:
+        typer.echo(
+            f"{p.score:.2f} {'certain' if p.certain else 'likely ':8} #{p.a.id} {p.a.name}  ↔  "
+            f"#{p.b.id} {p.b.name}   ({', '.join(p.reasons)})"
+        )
+    if not pairs:
+        typer.echo("no candidates · 未发现疑似重复")
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 
