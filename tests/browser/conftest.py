@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from innobridge.core import migrate
 from innobridge.core.config import Settings
 from innobridge.core.context import Context
+from innobridge.matching import indexing
 from tests.browser.seed import Seeded, seed
 
 CHROMIUM = "/usr/bin/chromium"
@@ -55,6 +56,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     ctx = Context.from_settings(settings)
     migrate.upgrade(ctx.engine)
     seeded = seed(ctx)
+    indexing.rebuild(ctx)  # the server opens this index; its writer must be closed first
+    indexing.get(ctx).close()
+    ctx.services.clear()
     port = _free_port()
     env = {
         **os.environ,

@@ -52,7 +52,7 @@ def test_language_switch_persists(page: Page, live_server: LiveServer) -> None:
 def test_wrong_password_is_refused_then_rate_limited(page: Page, live_server: LiveServer) -> None:
     for _ in range(5):
         page.goto(live_server.url + "/login")
-        page.fill("#f-email", "officer@example.org")
+        page.fill("#f-email", "nobody@example.org")
         page.fill("#f-password", "wrong-password-1")
         page.click("form.stack button[type=submit]")
         expect(page.locator(".form-error")).to_contain_text("邮箱或密码错误")

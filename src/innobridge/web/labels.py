@@ -97,6 +97,7 @@ _UI: dict[str, tuple[str, str]] = {
     "ui.related.projects": ("科研项目", "Projects"),
     "ui.related.needs": ("技术需求", "Technology needs"),
     "ui.related.datasets": ("科学数据", "Data sets"),
+    "ui.related.organisations": ("机构", "Institutions"),
     "ui.related.children": ("下属机构", "Member organisations"),
     "ui.related.parent": ("上级机构", "Parent organisation"),
     "ui.related.more": ("查看全部 {total} 条", "See all {total}"),

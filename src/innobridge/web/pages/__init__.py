@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from innobridge.web.pages import accounts, admin, records, shell
+from innobridge.web.pages import accounts, admin, data, matching, records, search, shell
 
 router = APIRouter(include_in_schema=False)
-for _module in (shell, accounts, admin, records):
+for _module in (shell, accounts, admin, search, matching, data, records):
     router.include_router(_module.router)

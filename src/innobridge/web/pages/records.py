@@ -28,7 +28,12 @@ from innobridge.web.render import flash, redirect, render
 router = APIRouter()
 PAGE_SIZE = 20
 RELATED_SIZE = 10
-_ID = Path(ge=1, le=2**31 - 1)
+
+
+def _id() -> Any:
+    """A fresh path parameter each use (FastAPI binds one object to the first name it is used under)."""
+    return Path(ge=1, le=2**31 - 1)
+
 
 # A few columns per entity on list pages (the title column always comes first).
 SUMMARY: dict[str, tuple[str, ...]] = {
@@ -67,7 +72,7 @@ def org_names(session: Session, principal: Principal, records: list[BaseModel]) 
 
 
 def _my_orgs(session: Session, principal: Principal) -> list[tuple[str, str]]:
-    orgs = org_names(session, principal, [_Ref(i) for i in sorted(principal.org_ids)])
+    orgs = org_names(session, principal, [_Ref(organisation_id=i) for i in sorted(principal.org_ids)])
     return [(str(i), getattr(o, "name_zh", str(i))) for i, o in orgs.items()]
 
 
@@ -175,12 +180,14 @@ def _add_routes(spec: EntitySpec) -> None:
         except (ValidationError, Invalid) as exc:
             return _form_again(request, session, principal, spec, raw, exc, base + "/new", None)
         flash(request, "ui.record.created")
+        if spec.name in ("need", "achievement"):  # post and match: straight to the candidates
+            return redirect(f"{base}/{out.id}/matches")  # type: ignore[attr-defined]
         return redirect(f"{base}/{out.id}")  # type: ignore[attr-defined]
 
     @router.get(base + "/{record_id}", name=f"page_{spec.name}")
     def detail(
         request: Request,
-        record_id: int = _ID,
+        record_id: int = _id(),
         session: Session = Depends(get_session),
         principal: Principal = Depends(get_principal),
     ) -> Response:
@@ -203,7 +210,7 @@ def _add_routes(spec: EntitySpec) -> None:
     @router.get(base + "/{record_id}/edit")
     def edit_page(
         request: Request,
-        record_id: int = _ID,
+        record_id: int = _id(),
         session: Session = Depends(get_session),
         principal: Principal = Depends(require_user),
     ) -> Response:
@@ -223,7 +230,7 @@ def _add_routes(spec: EntitySpec) -> None:
     @router.post(base + "/{record_id}/edit")
     def edit(
         request: Request,
-        record_id: int = _ID,
+        record_id: int = _id(),
         form: FormData = Depends(form_data),
         session: Session = Depends(get_session),
         uow: UnitOfWork = Depends(get_uow),
@@ -245,7 +252,7 @@ def _add_routes(spec: EntitySpec) -> None:
     @router.post(base + "/{record_id}/delete")
     def delete(
         request: Request,
-        record_id: int = _ID,
+        record_id: int = _id(),
         uow: UnitOfWork = Depends(get_uow),
         principal: Principal = Depends(require_user),
     ) -> Response:
