@@ -104,7 +104,8 @@ def test_create_form_shows_errors_next_to_fields_then_creates(client: TestClient
         follow_redirects=False,
     )
     assert r.status_code == 303
-    page = client.get(r.headers["location"]).text
+    assert r.headers["location"].endswith("/matches")  # post and match: straight to the candidates
+    page = client.get(r.headers["location"].removesuffix("/matches")).text
     assert "新型滤膜" in page and "膜、过滤" in page
 
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from fastapi import Request
 from starlette.datastructures import FormData
 
 
-async def form_data(request: Request) -> FormData:
-    """The submitted form, parsed in the event loop so routes can stay synchronous."""
-    return await request.form(max_part_size=1024 * 1024)
+async def form_data(request: Request) -> AsyncIterator[FormData]:
+    """The submitted form, parsed in the event loop so routes can stay synchronous; uploaded files
+    are closed once the response is done."""
+    form = await request.form(max_part_size=1024 * 1024)
+    try:
+        yield form
+    finally:
+        await form.close()
 
 
 def form_str(form: FormData, name: str, default: str = "") -> str:
