@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.api.web.helpers import csrf, log_in
+from tests.conftest import make_user
 
 from innobridge.core.context import Context
 from innobridge.core.models import Visibility
@@ -19,8 +21,6 @@ from innobridge.registry.entities import SPECS
 from innobridge.registry.schemas import AchievementIn, NeedIn, OrganisationIn
 from innobridge.search.engine import SearchEngine
 from innobridge.web.app import create_app
-from tests.api.web.helpers import csrf, log_in
-from tests.conftest import make_user
 
 
 @pytest.fixture

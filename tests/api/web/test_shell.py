@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from tests.api.web.helpers import csrf
+from tests.api.web.helpers import csrf, log_in
+from tests.conftest import make_user
+
+from innobridge.core.context import Context
+from innobridge.web.app import create_app
 
 
 def test_chinese_by_default(client: TestClient) -> None:
@@ -69,3 +73,27 @@ def test_static_assets_are_served_locally(client: TestClient) -> None:
     assert "/static/app.css" in html and "http" not in html.split("<body")[0].replace("http-equiv", "")
     assert client.get("/static/app.css").status_code == 200
     assert client.get("/static/app.js").status_code == 200
+
+
+def test_server_errors_are_a_friendly_bilingual_500(ctx: Context) -> None:
+    app = create_app(ctx)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/boom", headers={"accept-language": "en"})
+    assert r.status_code == 500
+    assert '<html lang="en">' in r.text
+    assert "Internal server error" in r.text and "服务器内部错误" in r.text
+    assert "RuntimeError" not in r.text
+
+
+def test_forbidden_pages_are_friendly_403(client: TestClient, ctx: Context) -> None:
+    make_user(ctx, email="plain403@example.org")
+    log_in(client, "plain403@example.org")
+    r = client.get("/admin/users")
+    assert r.status_code == 403
+    assert "text/html" in r.headers["content-type"]
+    assert "您没有执行此操作的权限" in r.text
