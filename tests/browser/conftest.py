@@ -1,6 +1,7 @@
 """A live server (uvicorn in a subprocess over a temporary SQLite data dir) and Debian's Chromium.
 
-The browser tests fail — they never skip — when Chromium is missing: `make browser` installs it."""
+The browser tests fail — they never skip — when Chromium is missing: `make browser` installs it.
+With INNOBRIDGE_TEST_POSTGRES_URL set, the whole suite runs a second time against PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,17 +11,22 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from sqlalchemy import text
 
 from innobridge.core import migrate
 from innobridge.core.config import Settings
 from innobridge.core.context import Context
+from innobridge.core.db import make_engine
 from innobridge.matching import indexing
 from tests.browser.seed import Seeded, seed
+from tests.conftest import BACKENDS, PG_URL
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -49,10 +55,37 @@ class LiveServer:
         self.ctx = ctx
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@contextmanager
+def _database(backend: str) -> Iterator[str | None]:
+    """None (SQLite in the data dir) or a PostgreSQL URL whose connections use a fresh schema."""
+    if backend == "sqlite":
+        yield None
+        return
+    assert PG_URL
+    schema = f"ib_web_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL, connect_args={"connect_timeout": 5})
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def live_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    with _database(request.param) as database_url:
+        yield from _serve(tmp_path_factory, database_url)
+
+
+def _serve(tmp_path_factory: pytest.TempPathFactory, database_url: str | None) -> Iterator[LiveServer]:
     data_dir = tmp_path_factory.mktemp("live")
-    settings = Settings(env="test", data_dir=data_dir, encoder="none")
+    settings = Settings(env="test", data_dir=data_dir, encoder="none", database_url=database_url)
     ctx = Context.from_settings(settings)
     migrate.upgrade(ctx.engine)
     seeded = seed(ctx)
@@ -68,6 +101,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "INNOBRIDGE_LOGIN_RATE_LIMIT": "5",
     }
     env.pop("INNOBRIDGE_DATABASE_URL", None)
+    if database_url:
+        env["INNOBRIDGE_DATABASE_URL"] = database_url
     log = (data_dir / "server.log").open("wb")
     proc = subprocess.Popen(
         [
