@@ -18,6 +18,7 @@ from innobridge.registry.api import router as registry_api
 from innobridge.web import problems
 from innobridge.web.csrf import CSRFMiddleware
 from innobridge.web.errorpages import html_error, wants_html
+from innobridge.web.headers import SecurityHeadersMiddleware
 from innobridge.web.pages import router as pages_router
 from innobridge.web.ratelimit import LoginLimiter
 
@@ -40,6 +41,7 @@ def create_app(context: Context) -> FastAPI:
     app.state.login_limiter = LoginLimiter(context.settings.login_rate_limit)
     # Middleware added last runs first: the session is loaded before the CSRF check reads it.
     app.add_middleware(CSRFMiddleware, refuse=_refuse_csrf)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         SessionMiddleware,
         secret_key=context.settings.secret_key,

@@ -186,6 +186,8 @@ _UI: dict[str, tuple[str, str]] = {
     "ui.data.result": ("导入结果", "Import result"),
     "ui.data.accepted": ("接受 {n} 行", "{n} rows accepted"),
     "ui.data.rejected": ("拒绝 {n} 行", "{n} rows rejected"),
+    "ui.data.accepted_label": ("行已接受", "rows accepted"),
+    "ui.data.rejected_label": ("行被拒绝", "rows rejected"),
     "ui.data.created": ("新建 {n}", "{n} created"),
     "ui.data.updated": ("更新 {n}", "{n} updated"),
     "ui.data.unchanged": ("未变 {n}", "{n} unchanged"),

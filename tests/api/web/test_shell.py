@@ -97,3 +97,10 @@ def test_forbidden_pages_are_friendly_403(client: TestClient, ctx: Context) -> N
     assert r.status_code == 403
     assert "text/html" in r.headers["content-type"]
     assert "您没有执行此操作的权限" in r.text
+
+
+def test_pages_send_security_headers(client: TestClient) -> None:
+    r = client.get("/")
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["x-content-type-options"] == "nosniff"

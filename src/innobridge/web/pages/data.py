@@ -26,7 +26,7 @@ from innobridge.core.principal import Principal
 from innobridge.core.unit_of_work import UnitOfWork
 from innobridge.registry import exporting, files, importing, service
 from innobridge.registry.entities import BY_PLURAL, ORDER, SPECS, EntitySpec
-from innobridge.web.forms import FORM_ERROR, errors_by_field
+from innobridge.web.forms import FORM_ERROR, errors_by_field, field_label
 from innobridge.web.pages.deps import form_data, form_str
 from innobridge.web.problems import request_lang
 from innobridge.web.render import render
@@ -141,6 +141,9 @@ def import_file(
         accepted=report.valid,
         errors=sorted(report.errors, key=lambda e: e.row)[:SHOWN_ERRORS],
         token=token,
+        field_labels={
+            name: field_label(info, name, lang) for name, info in spec.schema_in.model_fields.items()
+        },
     )
 
 
