@@ -185,6 +185,9 @@ CHINESE_STOP = frozenset(
 _lock = threading.Lock()
 _added_words: set[str] = set()
 _stemmer_local = threading.local()
+# segment piece -> its tokens; segmentation yields a bounded vocabulary, so this saves the per-token regex
+_piece_cache: dict[str, tuple[str, ...]] = {}
+_piece_cache_nostop: dict[str, tuple[str, ...]] = {}
 
 
 @lru_cache(maxsize=1)
@@ -258,10 +261,16 @@ class Analyzer:
             _emit(norm, out, stop)
             return out
         pieces = rjieba.cut_for_search(norm) if self.search_mode else rjieba.cut(norm)
+        cache = _piece_cache if stop else _piece_cache_nostop
+        if len(cache) > 500_000:
+            cache.clear()
         for piece in pieces:
-            if piece.isspace():
-                continue
-            _emit(piece, out, stop)
+            toks = cache.get(piece)
+            if toks is None:
+                found: list[str] = []
+                _emit(piece, found, stop)
+                toks = cache[piece] = tuple(found)
+            out.extend(toks)
         return out
 
     def joined(self, text: str) -> str:

