@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from innobridge.core.context import Context
 from innobridge.web.app import create_app
 
-EXAMPLES_PER_OPERATION = 10
+EXAMPLES_PER_OPERATION = 8
 
 
 def test_no_input_causes_a_server_error(ctx: Context, officer_headers: dict[str, str]) -> None:

@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations`: FastAPI must see the per-entity classes, not strings.
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Response
@@ -38,8 +39,8 @@ def _add_routes(spec: EntitySpec) -> None:
         field: str | None = Query(
             None, max_length=20, description="discipline / industry / IPC code (prefix)"
         ),
-        created_from: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
-        created_to: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
+        created_from: date | None = Query(None, description="created on or after (YYYY-MM-DD)"),
+        created_to: date | None = Query(None, description="created on or before (YYYY-MM-DD)"),
         organisation_id: int | None = Query(None, ge=1, le=2**31 - 1),
         q: str | None = Query(None, max_length=200),
         session: Session = Depends(get_session),

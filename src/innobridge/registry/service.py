@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -66,8 +67,8 @@ class ListQuery:
     kind: str | None = None
     region: str | None = None  # prefix match: 310000 → all of Shanghai when given as 31
     field: str | None = None  # a discipline / industry / IPC code held in any code list of the record
-    created_from: str | None = None
-    created_to: str | None = None
+    created_from: date | None = None
+    created_to: date | None = None
     organisation_id: int | None = None
     q: str | None = None  # simple substring on the title field (full-text search lives in matching)
 
@@ -88,9 +89,11 @@ def _apply_filters(spec: EntitySpec, stmt: Select[Any], lq: ListQuery) -> Select
         conds = [cast(cols[c], String).like(f'%"{lq.field}%') for c in code_cols]
         stmt = stmt.where(or_(*conds) if conds else false())
     if lq.created_from:
-        stmt = stmt.where(model.created_at >= lq.created_from)
-    if lq.created_to:
-        stmt = stmt.where(model.created_at <= lq.created_to)
+        stmt = stmt.where(model.created_at >= datetime.combine(lq.created_from, time.min, UTC))
+    if lq.created_to:  # inclusive: the whole of that day
+        stmt = stmt.where(
+            model.created_at < datetime.combine(lq.created_to + timedelta(days=1), time.min, UTC)
+        )
     if lq.organisation_id is not None:
         stmt = stmt.where(_owner_col(spec) == lq.organisation_id)
     if lq.q:

@@ -93,3 +93,16 @@ def test_contact_details_hidden_from_anonymous(client: TestClient, officer_heade
     ).json()["id"]
     assert client.get(f"/api/v1/people/{pid}").json()["email"] is None
     assert client.get(f"/api/v1/people/{pid}", headers=officer_headers).json()["email"] == "wang@example.org"
+
+
+def test_created_date_filter(client: TestClient, officer_headers: dict[str, str]) -> None:
+    assert (
+        client.post("/api/v1/datasets", json={"title": "今天的数据集"}, headers=officer_headers).status_code
+        == 201
+    )
+    from datetime import UTC, datetime, timedelta
+
+    today = datetime.now(UTC).date()
+    assert client.get(f"/api/v1/datasets?created_from={today}&created_to={today}").json()["total"] == 1
+    assert client.get(f"/api/v1/datasets?created_from={today + timedelta(days=1)}").json()["total"] == 0
+    assert client.get("/api/v1/datasets?created_from=0000-00-00").status_code == 422
