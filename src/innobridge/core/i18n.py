@@ -22,6 +22,26 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "密码至少 10 位，且须同时包含字母和数字",
         "en": "Passwords need at least 10 characters with letters and digits",
     },
+    "error.bad_token": {"zh": "API 令牌无效或已撤销", "en": "Invalid or revoked API token"},
+    "error.duplicate_key": {
+        "zh": "已存在相同标识（{key}）的记录 #{existing_id}",
+        "en": "a record with the same identifier ({key}) exists: #{existing_id}",
+    },
+    "error.unknown_entity": {"zh": "未知的记录类型 {entity}", "en": "unknown record type {entity}"},
+    "error.not_member_of_owner": {
+        "zh": "只能为本人所属机构创建记录",
+        "en": "you can only create records for an organisation you belong to",
+    },
+    "error.import_needs_officer": {
+        "zh": "批量导入需要项目主管或平台管理员权限",
+        "en": "bulk imports need a programme officer or platform admin",
+    },
+    "error.dedup_needs_officer": {
+        "zh": "查重与合并需要项目主管或平台管理员权限",
+        "en": "finding and merging duplicates needs a programme officer or platform admin",
+    },
+    "error.already_merged": {"zh": "该记录已被合并", "en": "this record has already been merged"},
+    "field.not_editable": {"zh": "该字段不可修改", "en": "this field cannot be changed"},
     "field.required": {"zh": "必填", "en": "required"},
     "field.invalid": {"zh": "格式不正确：{detail}", "en": "invalid value: {detail}"},
     "field.too_long": {"zh": "内容过长（上限 {limit} 字节）", "en": "too long (limit {limit} bytes)"},

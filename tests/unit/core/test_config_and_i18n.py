@@ -55,3 +55,22 @@ def test_visibility_rules() -> None:
     assert manager.can_read(Visibility.internal, 8, None)
     assert not manager.can_write(8, None) and member.can_write(7, None)
     assert SYSTEM.can_write(8, None) and not ANONYMOUS.can_create()
+
+
+def test_every_message_code_used_in_the_code_is_in_the_catalogue() -> None:
+    import re
+    from pathlib import Path
+
+    import innobridge.matching.service
+    import innobridge.registry.dedup
+    import innobridge.registry.importing
+    import innobridge.web.app
+
+    src = Path(innobridge.web.app.__file__).resolve().parents[1]
+    used = set()
+    for path in src.rglob("*.py"):
+        used |= set(
+            re.findall(r"[\"']((?:error|field|import)\.[a-z_]+)[\"']", path.read_text(encoding="utf-8"))
+        )
+    missing = sorted(used - set(i18n.all_keys()) - {"error.html"})  # error.html is a template name
+    assert not missing, missing
