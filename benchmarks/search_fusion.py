@@ -24,11 +24,11 @@ CACHE = ROOT / ".innobridge" / "bench-cache" / "embeddings.sqlite"
 OUT = ROOT / "benchmarks" / "relevance" / "fusion.json"
 
 CONFIGS: dict[str, FusionConfig] = {
-    "rrf k=60": FusionConfig("rrf", 60.0),
-    "rrf k=20": FusionConfig("rrf", 20.0),
-    "rrf k=60 dense×1.5": FusionConfig("rrf", 60.0, 1.0, 1.5),
-    "score 0.5/0.5": FusionConfig("score", lexical_weight=0.5, dense_weight=0.5),
-    "score 0.7/0.3": FusionConfig("score", lexical_weight=0.7, dense_weight=0.3),
+    "rrf k=60": FusionConfig("rrf", 60.0, 1.0, 1.0, adaptive=False),
+    "rrf k=20": FusionConfig("rrf", 20.0, 1.0, 1.0, adaptive=False),
+    "rrf k=60 dense×1.5": FusionConfig("rrf", 60.0, 1.0, 1.5, adaptive=False),
+    "score 0.5/0.5": FusionConfig("score", lexical_weight=0.5, dense_weight=0.5, adaptive=False),
+    "score 0.7/0.3": FusionConfig("score", lexical_weight=0.7, dense_weight=0.3, adaptive=False),
     "rrf k=60 gate 0-0.3": FusionConfig("rrf", 60.0, adaptive=True, coverage_low=0.0, coverage_high=0.3),
     "rrf k=60 gate 0.05-0.15": FusionConfig(
         "rrf", 60.0, adaptive=True, coverage_low=0.05, coverage_high=0.15

@@ -152,3 +152,16 @@ def test_hybrid_without_encoder_behaves_as_lexical(engine: SearchEngine) -> None
     )
     assert engine.pending_vectors() == 0
     assert engine.build_vectors() == 0
+
+
+def test_bulk_upsert_indexes_a_stream_with_worker_processes(corpus: list[Document]) -> None:
+    e = SearchEngine(None)
+    many = [replace(d, id=f"{d.kind}:{i}-{d.id}") for i in range(30) for d in corpus]
+    assert e.bulk_upsert(iter(many), workers=2, batch_size=40) == 150
+    assert e.count() == 150
+    plain = SearchEngine(None)
+    plain.upsert(many)
+    query = Query(text="锂电池回收", mode="lexical", limit=5)
+    assert [h.score for h in e.search(query).hits] == pytest.approx(
+        [h.score for h in plain.search(query).hits]
+    )
