@@ -37,8 +37,8 @@ def main() -> int:
         ok = got >= want - TOLERANCE
         failed |= not ok
         print(
-            f"{'ok  ' if ok else 'FAIL'} {name} {mode}: nDCG@10 {got:.4f} (expected {want:.4f} ± {TOLERANCE}) "
-            f"in {time.perf_counter() - start:.1f}s"
+            f"{'ok  ' if ok else 'FAIL'} {name} {mode}: nDCG@10 {got:.4f} "
+            f"(expected {want:.4f} ± {TOLERANCE}) in {time.perf_counter() - start:.1f}s"
         )
     return 1 if failed else 0
 
