@@ -31,7 +31,8 @@ console = Console(stderr=True)
 EntityArg = Annotated[str, typer.Argument(help=f"One of: {', '.join(ORDER)}")]
 
 
-def _context(migrated: bool = True) -> Context:
+def open_context(migrated: bool = True) -> Context:
+    """The Context every command works in, with the schema migrated to head."""
     ctx = Context.from_settings(get_settings())
     if migrated:
         migrate.upgrade(ctx.engine)
@@ -47,7 +48,7 @@ def _fail(exc: AppError | files.FileUnreadable, code: int) -> None:
 @app.command()
 def init() -> None:
     """Create or upgrade the database schema · 初始化/升级数据库."""
-    ctx = _context()
+    ctx = open_context()
     console.print(f"database ready: {ctx.engine.url.render_as_string(hide_password=True)}")
 
 
@@ -61,7 +62,7 @@ def serve(
 
     from innobridge.web.app import create_app
 
-    uvicorn.run(create_app(_context()), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(open_context()), host=host, port=port, log_level="info")
 
 
 @app.command()
@@ -75,7 +76,7 @@ def demo(
     """Load the bilingual demo data set (idempotent) · 加载演示数据."""
     from innobridge.demo.load import DEMO_USERS, load_demo
 
-    ctx = _context()
+    ctx = open_context()
     counts = load_demo(ctx)
     console.print("demo data: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     for user in DEMO_USERS:
@@ -90,7 +91,8 @@ def demo(
         serve(host=host, port=port)
 
 
-def _progress() -> Progress:
+def progress_bar() -> Progress:
+    """A progress bar on stderr, silent when stderr is not a terminal (CI, pipes)."""
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -117,10 +119,10 @@ def import_(
         table = files.read_table(file)
     except (AppError, files.FileUnreadable) as exc:
         _fail(exc, 2)
-    ctx = _context()
+    ctx = open_context()
     settings = ctx.settings
     try:
-        with _progress() as bar:
+        with progress_bar() as bar:
             task = bar.add_task(f"import {spec.name}", total=table.total)
             with ctx.uow() as uow:
                 result = importing.import_table(
@@ -160,7 +162,7 @@ def export(
         flat = files.kind_of(file) in ("csv", "xlsx")
     except (AppError, files.FileUnreadable) as exc:
         _fail(exc, 2)
-    ctx = _context()
+    ctx = open_context()
     with ctx.session() as session:
         headers, rows = exporting.export_rows(session, actor=SYSTEM, spec=spec, flat=flat)
         n = files.write_table(file, headers, rows)
@@ -246,7 +248,7 @@ def schemas_markdown() -> str:
 @app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Record counts per entity · 数据统计."""
-    ctx = _context()
+    ctx = open_context()
     with ctx.session() as session:
         counts = {spec.plural: service.count_records(session, spec) for spec in SPECS.values()}
     if as_json:
@@ -264,7 +266,7 @@ def load_code_list(
     """Load a code list (columns: code, name, name_en?, parent?, level?) · 加载代码表."""
     try:
         table = files.read_table(file)
-        ctx = _context()
+        ctx = open_context()
         with ctx.uow() as uow:
             counts = code_lists.load_codes(uow, actor=SYSTEM, scheme=scheme, table=table)
     except (AppError, files.FileUnreadable) as exc:
@@ -286,7 +288,7 @@ def user_create(
     from innobridge.core.users import Role
 
     try:
-        ctx = _context()
+        ctx = open_context()
         with ctx.uow() as uow:
             out = register_user(
                 uow, data=UserIn(email=email, name=name, password=password), role=Role(role), actor=SYSTEM
@@ -307,7 +309,7 @@ def user_token(email: str, name: Annotated[str, typer.Option(help="What the toke
     from innobridge.core.accounts import create_api_token, principal_for
     from innobridge.core.users import User
 
-    ctx = _context()
+    ctx = open_context()
     with ctx.uow() as uow:
         uid = uow.session.scalar(select(User.id).where(User.email == email.lower()))
         principal = principal_for(uow.session, uid) if uid else None
@@ -373,7 +375,7 @@ def dedup(
     """List likely duplicates, or merge them (history and audit kept) · 查重与合并."""
     from innobridge.registry import dedup as dd
 
-    ctx = _context()
+    ctx = open_context()
     try:
         if merge:
             keep, _, rest = merge.partition(":")

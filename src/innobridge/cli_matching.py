@@ -5,10 +5,9 @@ from __future__ import annotations
 import sys
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import TaskID
 
-from innobridge.core.config import get_settings
-from innobridge.core.context import Context
+from innobridge.cli import open_context, progress_bar
 from innobridge.core.errors import AppError
 from innobridge.core.i18n import both
 from innobridge.core.principal import SYSTEM
@@ -25,24 +24,9 @@ _LISTS = (
 )
 
 
-def _context() -> Context:
-    return Context.from_settings(get_settings())
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not err.is_terminal,
-    )
-
-
 def _rebuild(index: IndexService) -> int:
     tasks: dict[str, TaskID] = {}
-    with _progress() as bar:
+    with progress_bar() as bar:
 
         def progress(entity: str, done: int, total: int) -> None:
             if entity not in tasks:
@@ -55,7 +39,7 @@ def _rebuild(index: IndexService) -> int:
 def index_command(rebuild: bool, vectors: bool) -> None:
     """`innobridge index [--rebuild] [--vectors]`: rebuild the search index from the database and/or
     build the pending vectors in the foreground; without options, show the index's state."""
-    ctx = _context()
+    ctx = open_context()
     index = indexing.install(ctx, start_vectors=False)
     try:
         if rebuild:
@@ -67,7 +51,7 @@ def index_command(rebuild: bool, vectors: bool) -> None:
                     "no encoder (settings: encoder) — search is lexical only · 未启用向量编码，仅关键词检索"
                 )
             else:
-                with _progress() as bar:
+                with progress_bar() as bar:
                     task = bar.add_task("vectors", total=index.pending_vectors())
                     n = index.build_vectors(progress=lambda done, total: bar.update(task, completed=done))
                 print(f"encoded {n} documents · 已编码 {n} 条")
@@ -104,7 +88,7 @@ def match_command(need: int | None, text: str | None, as_json: bool, limit: int)
     if not 1 <= limit <= 50:
         err.print("--limit must be 1–50 · --limit 取值 1–50")
         raise SystemExit(2)
-    ctx = _context()
+    ctx = open_context()
     index = indexing.install(ctx, start_vectors=False)
     try:
         if index.count() == 0:
