@@ -11,7 +11,7 @@ from innobridge.matching.models import CandidateKind, IntroState
 
 EntityKind = Literal["organisation", "person", "instrument", "project", "achievement", "need", "dataset"]
 SearchMode = Literal["lexical", "dense", "hybrid"]
-FACETS = ("kind", "discipline", "region", "year")
+FACETS = ("kind", "discipline", "region", "year", "trl")
 
 
 class _In(BaseModel):
@@ -27,6 +27,8 @@ class SearchIn(_In):
     region: str | None = Field(None, pattern=r"^\d{2,6}$", description="GB/T 2260 code or its prefix")
     year_from: int | None = Field(None, ge=1900, le=2100)
     year_to: int | None = Field(None, ge=1900, le=2100)
+    trl_min: int | None = Field(None, ge=1, le=9, description="Technology readiness from (achievements)")
+    trl_max: int | None = Field(None, ge=1, le=9, description="Technology readiness to (achievements)")
     organisation_id: int | None = Field(None, ge=1, le=2**31 - 1, description="Owner organisation")
     page: int = Field(1, ge=1, le=500)
     page_size: int = Field(20, ge=1, le=100)

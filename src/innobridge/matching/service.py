@@ -160,6 +160,8 @@ def _search_filters(actor: Principal, query: SearchIn) -> dict[str, FilterValue]
         filters["org"] = [str(query.organisation_id)]
     if query.year_from is not None or query.year_to is not None:
         filters["year"] = (query.year_from, query.year_to)
+    if query.trl_min is not None or query.trl_max is not None:
+        filters["trl"] = (query.trl_min, query.trl_max)
     return filters
 
 
@@ -177,6 +179,8 @@ def _facet_labels(session: Session, facets: dict[str, dict[str, int]]) -> dict[s
                 )
             )
             names = {c: (zh, en or zh) for c, zh, en in rows}
+        elif name == "trl":
+            names = {v: (f"TRL {v}", f"TRL {v}") for v in counts}
         out[name] = [
             FacetBucket(value=v, count=n, label_zh=names.get(v, (v, v))[0], label_en=names.get(v, (v, v))[1])
             for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

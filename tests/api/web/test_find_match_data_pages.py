@@ -53,6 +53,7 @@ def _seed(ctx: Context) -> dict[str, int]:
                 title="石墨烯导热膜制备方法",
                 keywords=["石墨烯", "导热"],
                 year=2024,
+                trl=6,
                 organisation_id=uni.id,  # type: ignore[attr-defined]
             ),
         )
@@ -65,6 +66,7 @@ def _seed(ctx: Context) -> dict[str, int]:
                 title="石墨烯缺陷检测内部软件",
                 keywords=["石墨烯"],
                 year=2019,
+                trl=3,
                 organisation_id=uni.id,
                 visibility=Visibility.internal,  # type: ignore[attr-defined]
             ),
@@ -113,6 +115,15 @@ def test_search_facet_narrows_results(client: TestClient, ctx: Context) -> None:
     html = client.get("/search?q=石墨烯&kind=need").text
     assert "手机散热" in html and "导热膜制备" not in html
     assert client.get("/search?q=x&kind=nonsense").status_code == 422
+
+
+def test_search_trl_facet_counts_visible_records_and_filters(client: TestClient, ctx: Context) -> None:
+    _seed(ctx)
+    html = client.get("/search?q=石墨烯").text
+    assert _facet(html, "trl") == {"6": 1}  # the internal TRL-3 software is not counted for visitors
+    narrowed = client.get("/search?q=石墨烯&trl=6").text
+    assert "导热膜制备方法" in narrowed and "手机散热" not in narrowed
+    assert client.get("/search?q=石墨烯&trl=10").status_code == 422
 
 
 def test_need_matches_show_reasons_and_a_manager_moves_an_introduction(

@@ -24,7 +24,7 @@ PAGE_SIZE = 10
 MAX_PAGE = 500
 # Which field of a hit's highlights serves as its title, and which as its snippet (first present).
 TITLE_FIELDS = ("title", "name")
-FACET_PARAMS = {"kind": "kind", "discipline": "discipline", "region": "region", "year": "year"}
+FACET_PARAMS = {"kind": "kind", "discipline": "discipline", "region": "region", "year": "year", "trl": "trl"}
 
 
 def get_index(ctx: Context = Depends(get_context)) -> IndexService:
@@ -39,6 +39,7 @@ def search_page(
     discipline: str | None = Query(None, pattern=r"^(\d{3}(\d{2}){0,2})?$"),
     region: str | None = Query(None, pattern=r"^(\d{2,6})?$"),
     year: int | None = Query(None, ge=1900, le=2100),
+    trl: int | None = Query(None, ge=1, le=9),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     session: Session = Depends(get_session),
     principal: Principal = Depends(get_principal),
@@ -51,11 +52,19 @@ def search_page(
         region=region or None,
         year_from=year,
         year_to=year,
+        trl_min=trl,
+        trl_max=trl,
         page=page,
         page_size=PAGE_SIZE,
     )
     result = matching.search_records(session, actor=principal, index=index, query=query)
-    selected = {"kind": kind, "discipline": discipline or None, "region": region or None, "year": year}
+    selected = {
+        "kind": kind,
+        "discipline": discipline or None,
+        "region": region or None,
+        "year": year,
+        "trl": trl,
+    }
     items: list[dict[str, Any]] = []
     for item in result.items:
         spec = SPECS[item.kind]
