@@ -312,12 +312,13 @@ class SearchEngine:
     ) -> list[Hit]:
         want_highlights = query.explain or query.highlight
         hits: list[Hit] = []
+        by_id = self.lexical.stored_many([c.id for c in page if c.address is None or searcher is None])
         for c in page:
             stored: StoredDoc | None
             if c.address is not None and searcher is not None:
                 stored = self.lexical.stored(searcher, c.address)
             else:
-                stored = self.lexical.stored_by_id(c.id)
+                stored = by_id.get(c.id)
             if stored is None:  # deleted between the two reads
                 continue
             doc = stored.document

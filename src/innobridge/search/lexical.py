@@ -271,6 +271,16 @@ class LexicalIndex:
         tokens = {f: (str(d.get_first(f) or "")).split() for f in TEXT_FIELDS}
         return StoredDoc(document=document, tokens=tokens)
 
+    def stored_many(self, ids: Sequence[str]) -> dict[str, StoredDoc]:
+        """The stored records of `ids` (missing ids are left out), in one query."""
+        if not ids:
+            return {}
+        searcher = self.index.searcher()
+        query = tantivy.Query.term_set_query(self.schema, "id", list(ids))
+        res = searcher.search(query, len(ids), count=False)
+        found = [self.stored(searcher, addr) for _, addr in res.hits]
+        return {s.document.id: s for s in found}
+
     def stored_by_id(self, doc_id: str) -> StoredDoc | None:
         searcher = self.index.searcher()
         res = searcher.search(tantivy.Query.term_query(self.schema, "id", doc_id), 1, count=False)
