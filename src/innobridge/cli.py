@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 import json
 import sys
+import types
+import typing
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -189,15 +192,12 @@ def schema(entity: EntityArg, as_json: Annotated[bool, typer.Option("--json")] =
 
 
 def _type_name(annotation: Any) -> str:
-    import enum
-    import typing
-
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return " / ".join(m.value for m in annotation)
     if typing.get_origin(annotation) is list:
         return "list (a;b;c)"
-    if args and typing.get_origin(annotation) in (typing.Union, __import__("types").UnionType):
+    if args and typing.get_origin(annotation) in (typing.Union, types.UnionType):
         return _type_name(args[0]) + " (optional)"
     if typing.get_origin(annotation) is typing.Annotated:
         return _type_name(args[0])

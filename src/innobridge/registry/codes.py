@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from innobridge.core.errors import FieldError, Forbidden, Invalid
 from innobridge.core.principal import Principal
@@ -68,8 +67,3 @@ def load_codes(uow: UnitOfWork, *, actor: Principal, scheme: str, table: Table) 
         changes={"created": created, "updated": updated},
     )
     return {"created": created, "updated": updated}
-
-
-def lookup(session: Session, scheme: str, codes: list[str]) -> dict[str, str]:
-    rows = session.execute(select(Code.code, Code.name_zh).where(Code.scheme == scheme, Code.code.in_(codes)))
-    return {r[0]: r[1] for r in rows}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from innobridge.core.principal import Principal
 from innobridge.registry.entities import EntitySpec
 from innobridge.registry.models import Organisation
-from innobridge.registry.service import visible_clause
+from innobridge.registry.service import ListQuery, apply_filters, visible_clause
 
 
 def _cell(value: Any, flat: bool) -> Any:
@@ -34,11 +34,17 @@ def _cell(value: Any, flat: bool) -> Any:
 
 
 def export_rows(
-    session: Session, *, actor: Principal, spec: EntitySpec, flat: bool = True
+    session: Session,
+    *,
+    actor: Principal,
+    spec: EntitySpec,
+    flat: bool = True,
+    filters: ListQuery | None = None,
 ) -> tuple[list[str], Iterator[list[Any]]]:
     """Headers (field names, as `innobridge schema` documents them) and rows; references as natural keys.
 
-    `flat` joins lists with ';' for CSV/XLSX; JSON keeps them as lists.
+    `flat` joins lists with ';' for CSV/XLSX; JSON keeps them as lists. `filters` are a list page's
+    filters (paging and sorting ignored): an export holds every matching record.
     """
     model: Any = spec.model
     headers = spec.fields
@@ -48,6 +54,8 @@ def export_rows(
         else {}
     )
     stmt = select(model).where(visible_clause(spec, actor))
+    if filters is not None:
+        stmt = apply_filters(spec, stmt, filters)
     if "merged_into_id" in model.__table__.c:
         stmt = stmt.where(model.merged_into_id.is_(None))
     stmt = stmt.order_by(model.id).execution_options(yield_per=2000)

@@ -132,7 +132,7 @@ def _read_csv(text: str, encoding: str) -> Table:
 
 
 def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # lazily: only XLSX files pay for its import time
 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -232,7 +232,7 @@ def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]
                 w.writerow([neutralise(v) for v in row])
                 n += 1
     elif kind == "xlsx":
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # lazily, as above
 
         wb = Workbook(write_only=True)
         ws = wb.create_sheet()

@@ -18,7 +18,7 @@ from innobridge.core.principal import Principal
 from innobridge.core.unit_of_work import UnitOfWork
 from innobridge.registry import rules, service
 from innobridge.registry.entities import EntitySpec
-from innobridge.registry.files import Table, unneutralise
+from innobridge.registry.files import FileUnreadable, Table, unneutralise
 from innobridge.registry.models import Organisation
 
 register(
@@ -204,8 +204,6 @@ def import_table(
         else:
             columns[h] = target
     if not columns:
-        from innobridge.registry.files import FileUnreadable
-
         raise FileUnreadable("import.no_known_columns")
     resolver = OrgResolver(uow.session) if spec.org_refs else None
     valid: list[BaseModel] = []

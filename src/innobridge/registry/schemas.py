@@ -7,7 +7,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+    model_validator,
+)
 
 from innobridge.core.models import Visibility
 from innobridge.registry import rules
@@ -238,8 +246,6 @@ class RecordMeta(BaseModel):
 
 def out_schema(schema_in: type[BaseModel], extra: dict[str, Any] | None = None) -> type[BaseModel]:
     """Output schema = input fields (not forbidding extras) + record metadata."""
-    from pydantic import create_model
-
     fields: dict[str, Any] = {}
     for name, f in schema_in.model_fields.items():
         fields[name] = (f.annotation, f)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import ColumnElement, Select, String, cast, false, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from innobridge.core.audit import AuditEvent
 from innobridge.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unauthorized
 from innobridge.core.principal import Principal
 from innobridge.core.unit_of_work import UnitOfWork
@@ -73,7 +74,7 @@ class ListQuery:
     q: str | None = None  # simple substring on the title field (full-text search lives in matching)
 
 
-def _apply_filters(spec: EntitySpec, stmt: Select[Any], lq: ListQuery) -> Select[Any]:
+def apply_filters(spec: EntitySpec, stmt: Select[Any], lq: ListQuery) -> Select[Any]:
     model: Any = spec.model
     cols = model.__table__.c
     if lq.kind and "kind" in cols:
@@ -105,7 +106,7 @@ def list_records(
     session: Session, *, actor: Principal, spec: EntitySpec, query: ListQuery
 ) -> tuple[list[BaseModel], int]:
     model: Any = spec.model
-    stmt = _apply_filters(spec, select(model).where(visible_clause(spec, actor)), query)
+    stmt = apply_filters(spec, select(model).where(visible_clause(spec, actor)), query)
     if "merged_into_id" in model.__table__.c:
         stmt = stmt.where(model.merged_into_id.is_(None))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
@@ -302,8 +303,6 @@ def upsert_many(
     result.updated = len(updates)
     if dry_run:
         return result
-    from innobridge.core.audit import AuditEvent
-
     for chunk in _chunks(inserts, 2000):
         ids = session.execute(insert(table).returning(table.c.id), list(chunk)).scalars().all()
         result.created_ids.extend(ids)

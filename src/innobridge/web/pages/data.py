@@ -4,14 +4,10 @@ the row-error report, export any list as CSV or XLSX."""
 from __future__ import annotations
 
 import csv
-import enum
 import re
 import secrets
 import tempfile
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path as FsPath
-from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
@@ -165,44 +161,6 @@ def import_report(
     )
 
 
-def _cell(value: Any) -> Any:
-    """A value as an export cell, as the registry's exporter writes it (lists joined with ';')."""
-    if value is None:
-        return ""
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
-def _filtered(request: Request) -> bool:
-    return any(request.query_params.get(k) for k in ("q", "kind", "region", "field", "organisation_id"))
-
-
-def _filtered_rows(
-    session: Session, principal: Principal, spec: EntitySpec, lq: service.ListQuery
-) -> list[list[Any]]:
-    """A filtered list page's records, every page of them, in the import schema's columns."""
-    rows: list[list[Any]] = []
-    page = 1
-    while True:
-        items, total = service.list_records(
-            session, actor=principal, spec=spec, query=service.ListQuery(**{**lq.__dict__, "page": page})
-        )
-        for item in items:
-            rows.append([_cell(getattr(item, f)) for f in spec.fields])
-        if page * lq.page_size >= total or not items:
-            return rows
-        page += 1
-
-
 @router.get("/export/{plural}.{fmt}")
 def export(
     request: Request,
@@ -219,19 +177,14 @@ def export(
     spec = BY_PLURAL.get(plural)
     if spec is None:
         raise NotFound()
-    if _filtered(request):
-        lq = service.ListQuery(
-            page_size=200,
-            sort="id",
-            kind=kind or None,
-            region=region or None,
-            field=field or None,
-            organisation_id=organisation_id,
-            q=q or None,
-        )
-        headers, rows = spec.fields, iter(_filtered_rows(session, principal, spec, lq))
-    else:
-        headers, rows = exporting.export_rows(session, actor=principal, spec=spec)
+    filters = service.ListQuery(
+        kind=kind or None,
+        region=region or None,
+        field=field or None,
+        organisation_id=organisation_id,
+        q=q or None,
+    )
+    headers, rows = exporting.export_rows(session, actor=principal, spec=spec, filters=filters)
     with tempfile.TemporaryDirectory() as tmp:
         path = FsPath(tmp) / f"{spec.plural}.{fmt}"
         files.write_table(path, headers, rows)
