@@ -229,9 +229,12 @@ class MilvusBackend:
         index = self.client.prepare_index_params()
         index.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
         index.add_index(field_name="vec", index_type="AUTOINDEX", metric_type="COSINE")
-        self.client.create_collection(
-            self.collection, schema=schema, index_params=index, consistency_level="Strong"
-        )
+        # Strong consistency: a search sees every write acknowledged before it.
+        self.client.create_collection(self.collection, schema=schema, consistency_level="Strong")
+        # sync=False: pymilvus would otherwise poll the build state with a 0.5 s sleep per index
+        # (measured: 1.0 s of the 1.03 s a create took); an empty collection has nothing to build.
+        self.client.create_index(self.collection, index, sync=False)
+        self.client.load_collection(self.collection)
 
     def _check_existing(self) -> None:
         info = self.client.describe_collection(self.collection)
