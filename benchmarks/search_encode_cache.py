@@ -19,7 +19,7 @@ from innobridge.search.types import Document
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "beir"
 CACHE = ROOT / ".innobridge" / "bench-cache" / "embeddings.sqlite"
-DEFAULT_SETS = ["csl-needs-dev-zh", "csl-keywords-dev", "csl-needs-dev-zh-large", "scifact"]
+DEFAULT_SETS = ["csl-needs-dev-zh", "csl-keywords-dev", "scifact", "csl-needs-dev-zh-large"]
 
 
 def main(sets: list[str]) -> None:

