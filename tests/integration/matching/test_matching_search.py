@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from tests.conftest import make_user
 from tests.integration.matching.factories import create, member_of, org
@@ -183,6 +185,23 @@ def test_installed_index_lives_under_the_data_directory(ctx: Context) -> None:
     assert (ctx.settings.search_dir / "lexical").is_dir()
     reopened = IndexService(ctx, indexing.make_engine(ctx))
     assert reopened.count() == 1  # survives a restart
+    reopened.close()
+
+
+def test_settings_choose_the_milvus_backend(ctx: Context, tmp_path: Path) -> None:
+    """INNOBRIDGE_SEARCH_BACKEND=milvus with a Milvus Lite file: the same service, a different index."""
+    from innobridge.search.milvus import MilvusBackend
+
+    ctx.settings = ctx.settings.model_copy(
+        update={"search_backend": "milvus", "milvus_uri": str(tmp_path / "index.db"), "encoder": "none"}
+    )
+    service = indexing.install(ctx)
+    assert isinstance(service.engine, MilvusBackend)
+    create(ctx, "instrument", name_zh="场发射扫描电镜", name_en="Field emission SEM")
+    assert titles(ctx, service, ANONYMOUS, q="scanning electron microscope SEM") == ["场发射扫描电镜"]
+    service.close()
+    reopened = IndexService(ctx, indexing.make_engine(ctx))
+    assert reopened.count() == 1  # the Milvus Lite file survives a restart
     reopened.close()
 
 
