@@ -17,6 +17,7 @@ import json
 import random
 import re
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,6 +100,31 @@ def records(n: int, pools: tuple[list[str], list[str], list[str], list[str]]) ->
         )
 
 
+class MemorySampler(threading.Thread):
+    """Peak anonymous and file-backed resident memory (Linux /proc/self/status, sampled every 50 ms).
+
+    ru_maxrss counts the index files tantivy memory-maps once they are touched; those pages are page cache
+    the kernel can drop, so the anonymous peak is reported beside it."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = {"RssAnon": 0, "RssFile": 0}
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        status = Path("/proc/self/status")
+        while not self.stop.wait(0.05):
+            if not status.exists():
+                return
+            for line in status.read_text().splitlines():
+                key, _, value = line.partition(":")
+                if key in self.peak:
+                    self.peak[key] = max(self.peak[key], int(value.split()[0]))
+
+    def report(self) -> dict[str, float]:
+        return {f"peak_{k.lower()}_mb": round(v / 1024, 1) for k, v in self.peak.items()}
+
+
 def timed(engine: SearchEngine, queries: list[Query]) -> dict[str, float]:
     for q in queries[:5]:
         engine.search(q)  # warm up
@@ -119,6 +145,8 @@ def main() -> None:
     ap.add_argument("--hybrid", action="store_true")
     ap.add_argument("--keep-dir", type=Path)
     args = ap.parse_args()
+    sampler = MemorySampler()
+    sampler.start()
     pools = load_pools()
     rss_before = peak_rss_mb()
     with tempfile.TemporaryDirectory(prefix="innobridge-speed-") as tmp:
@@ -151,6 +179,8 @@ def main() -> None:
             out["dense_incl_query_encoding"] = timed(engine, [Query(text=t, mode="dense") for t in texts])
         engine.close()
         out["peak_rss_mb"] = round(peak_rss_mb(), 1)
+        sampler.stop.set()
+        out.update(sampler.report())
     print(json.dumps(out, ensure_ascii=False))
 
 
