@@ -431,7 +431,10 @@ class MilvusBackend:
                 done += len(rows)
                 if progress is not None:
                     progress(done, total)
-            self._dirty = True
+            if done:
+                # seal the rewritten rows: on Milvus Lite unflushed rows are re-indexed on every search
+                # (measured at 2,000 docs: lexical p50 909 ms after a build without this flush)
+                self.commit()
         return done
 
     # --- search ---------------------------------------------------------------------------------
