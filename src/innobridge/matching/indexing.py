@@ -21,7 +21,7 @@ from innobridge.core.unit_of_work import Change
 from innobridge.registry import search as registry_search
 from innobridge.registry.entities import SPECS
 from innobridge.search.backend import SearchBackend
-from innobridge.search.encoders import load_encoder
+from innobridge.search.encoders import EmbeddingCache, load_encoder
 from innobridge.search.engine import SearchEngine
 from innobridge.search.types import Encoder, Query, SearchResult
 
@@ -164,7 +164,9 @@ def make_engine(ctx: Context, encoder: Encoder | None = None) -> SearchBackend:
 
         uri = settings.milvus_uri or str(settings.search_dir / "milvus.db")
         settings.search_dir.mkdir(parents=True, exist_ok=True)
-        return MilvusBackend(uri, encoder=encoder)
+        # a durable embedding cache: a rebuild or a new collection re-encodes nothing already encoded
+        cache = EmbeddingCache(settings.search_dir / "embeddings.sqlite")
+        return MilvusBackend(uri, encoder=encoder, cache=cache)
     settings.search_dir.mkdir(parents=True, exist_ok=True)
     return SearchEngine(settings.search_dir, encoder=encoder)
 

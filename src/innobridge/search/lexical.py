@@ -215,8 +215,8 @@ class LexicalIndex:
             clauses.append((tantivy.Occur.Must, text_q))
         for fq in filter_qs:
             clauses.append((tantivy.Occur.Must, tantivy.Query.const_score_query(fq, 0.0)))
-        if not clauses:
-            return tantivy.Query.all_query()
+        if not clauses:  # listing everything: score 0, as with filters (docs/search-engine.md)
+            return tantivy.Query.const_score_query(tantivy.Query.all_query(), 0.0)
         if len(clauses) == 1 and text_q is not None:
             return text_q
         if text_q is None:
