@@ -18,8 +18,8 @@ from innobridge.search.analysis import Analyzer, add_words
 from innobridge.search.dense import DenseIndex, Progress
 from innobridge.search.encoders import passage_text
 from innobridge.search.fusion import FusionConfig, fuse
-from innobridge.search.lexical import DEFAULT_WEIGHTS, TEXT_FIELDS, LexicalHit, LexicalIndex, StoredDoc
-from innobridge.search.types import Document, Encoder, Explanation, Hit, Query, SearchResult
+from innobridge.search.lexical import DEFAULT_WEIGHTS, LexicalHit, LexicalIndex, StoredDoc
+from innobridge.search.types import Document, Encoder, Hit, Query, SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -316,7 +316,6 @@ class SearchEngine:
         searcher: Any,
         qvec: npt.NDArray[np.float32] | None,
     ) -> list[Hit]:
-        want_highlights = query.explain or query.highlight
         hits: list[Hit] = []
         by_id = self.lexical.stored_many([c.id for c in page if c.address is None or searcher is None])
         for c in page:
@@ -327,36 +326,19 @@ class SearchEngine:
                 stored = by_id.get(c.id)
             if stored is None:  # deleted between the two reads
                 continue
-            doc = stored.document
-            explanation = None
-            highlights: dict[str, str] = {}
-            matched: list[str] = []
-            fields: list[str] = []
-            if query.explain or want_highlights:
-                matched, fields = explain_mod.matched_terms(terms, stored.tokens)
-            if query.explain:
-                dense_score = c.dense_score
-                if dense_score is None and qvec is not None:
-                    dense_score = self.dense.scores_for(qvec, [c.id]).get(c.id)
-                explanation = Explanation(
-                    matched_terms=tuple(matched),
-                    matched_fields=tuple(f for f in TEXT_FIELDS if f in fields),
-                    matched_codes=explain_mod.matched_codes(doc, query.filters),
-                    lexical_score=c.lexical_score,
-                    lexical_rank=c.lexical_rank,
-                    dense_score=dense_score,
-                    dense_rank=c.dense_rank,
-                    fused_score=c.fused,
-                )
-            if want_highlights and matched:
-                sources = {"title": doc.title, "keywords": "; ".join(doc.keywords), "text": doc.text}
-                for field in TEXT_FIELDS:
-                    snippet = explain_mod.highlight(
-                        sources[field], matched, self.analyzer, window=None if field == "title" else 160
-                    )
-                    if snippet:
-                        highlights[field] = snippet
+            dense_score = c.dense_score
+            if query.explain and dense_score is None and qvec is not None:
+                dense_score = self.dense.scores_for(qvec, [c.id]).get(c.id)
             hits.append(
-                Hit(id=c.id, kind=doc.kind, score=c.fused, explanation=explanation, highlights=highlights)
+                explain_mod.make_hit(
+                    stored.document,
+                    stored.tokens,
+                    terms,
+                    query,
+                    self.analyzer,
+                    fused=c.fused,
+                    lexical=(c.lexical_score, c.lexical_rank),
+                    dense=(dense_score, c.dense_rank),
+                )
             )
         return hits

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from innobridge.search.analysis import Analyzer, normalise
-from innobridge.search.types import Document, FilterValue
+from innobridge.search.types import TEXT_FIELDS, Document, Explanation, FilterValue, Hit, Query
 
 _LATIN_WORD = re.compile(r"[0-9a-z\u00c0-\u024f]+(?:[._+\-'][0-9a-z]+)*")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -96,3 +96,40 @@ def highlight(text: str, terms: Sequence[str], analyzer: Analyzer, *, window: in
     out.append(html.escape(text[pos:end]))
     out.append("…" if end < len(text) else "")
     return "".join(out)
+
+
+def make_hit(
+    doc: Document,
+    tokens: dict[str, list[str]],
+    terms: Sequence[str],
+    query: Query,
+    analyzer: Analyzer,
+    *,
+    fused: float,
+    lexical: tuple[float | None, int | None],
+    dense: tuple[float | None, int | None],
+) -> Hit:
+    """One result as every backend returns it: explanation when query.explain, highlights when
+    query.explain or query.highlight. `lexical` and `dense` are (score, rank), None where absent."""
+    want_highlights = query.explain or query.highlight
+    matched, fields = matched_terms(terms, tokens) if want_highlights else ([], [])
+    explanation = None
+    if query.explain:
+        explanation = Explanation(
+            matched_terms=tuple(matched),
+            matched_fields=tuple(f for f in TEXT_FIELDS if f in fields),
+            matched_codes=matched_codes(doc, query.filters),
+            lexical_score=lexical[0],
+            lexical_rank=lexical[1],
+            dense_score=dense[0],
+            dense_rank=dense[1],
+            fused_score=fused,
+        )
+    highlights: dict[str, str] = {}
+    if want_highlights and matched:
+        sources = {"title": doc.title, "keywords": "; ".join(doc.keywords), "text": doc.text}
+        for field in TEXT_FIELDS:
+            snippet = highlight(sources[field], matched, analyzer, window=None if field == "title" else 160)
+            if snippet:
+                highlights[field] = snippet
+    return Hit(id=doc.id, kind=doc.kind, score=fused, explanation=explanation, highlights=highlights)

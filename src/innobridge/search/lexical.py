@@ -25,9 +25,8 @@ from typing import Any
 
 import tantivy
 
-from innobridge.search.types import Document, FilterValue
+from innobridge.search.types import TEXT_FIELDS, Document, FilterValue
 
-TEXT_FIELDS = ("title", "keywords", "text")
 # "all" holds title + keywords + text as one BM25 field (one length normalisation, one idf); the title and
 # keywords fields add a boost on top, so a term counts most in a title, then in keywords, then in text.
 # Measured on the dev sets (benchmarks/relevance/lexical-tuning.json): per-field sums with title 2.0

@@ -36,8 +36,8 @@ from innobridge.search.analysis import Analyzer, add_words
 from innobridge.search.backend import Progress
 from innobridge.search.encoders import CachingEncoder, EmbeddingCache, cache_key, passage_text
 from innobridge.search.fusion import FusionConfig, fuse
-from innobridge.search.lexical import TEXT_FIELDS, valid_name
-from innobridge.search.types import Document, Encoder, Explanation, FilterValue, Hit, Query, SearchResult
+from innobridge.search.lexical import valid_name
+from innobridge.search.types import TEXT_FIELDS, Document, Encoder, FilterValue, Hit, Query, SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -594,7 +594,6 @@ class MilvusBackend:
         query: Query,
         qvec: npt.NDArray[np.float32] | None,
     ) -> list[Hit]:
-        want_highlights = query.explain or query.highlight
         extra: dict[str, float] = {}
         if query.explain and qvec is not None:
             extra = self._dense_scores(qvec, [c.id for c in page if c.dense_score is None])
@@ -603,33 +602,16 @@ class MilvusBackend:
             if c.row is None:
                 continue
             stored = _stored(c.row)
-            doc = stored.document
-            explanation = None
-            highlights: dict[str, str] = {}
-            matched: list[str] = []
-            fields: list[str] = []
-            if want_highlights:
-                matched, fields = explain_mod.matched_terms(terms, stored.tokens)
-            if query.explain:
-                explanation = Explanation(
-                    matched_terms=tuple(matched),
-                    matched_fields=tuple(f for f in TEXT_FIELDS if f in fields),
-                    matched_codes=explain_mod.matched_codes(doc, query.filters),
-                    lexical_score=c.lexical_score,
-                    lexical_rank=c.lexical_rank,
-                    dense_score=c.dense_score if c.dense_score is not None else extra.get(c.id),
-                    dense_rank=c.dense_rank,
-                    fused_score=c.fused,
-                )
-            if want_highlights and matched:
-                sources = {"title": doc.title, "keywords": "; ".join(doc.keywords), "text": doc.text}
-                for field in TEXT_FIELDS:
-                    snippet = explain_mod.highlight(
-                        sources[field], matched, self.analyzer, window=None if field == "title" else 160
-                    )
-                    if snippet:
-                        highlights[field] = snippet
             hits.append(
-                Hit(id=c.id, kind=doc.kind, score=c.fused, explanation=explanation, highlights=highlights)
+                explain_mod.make_hit(
+                    stored.document,
+                    stored.tokens,
+                    terms,
+                    query,
+                    self.analyzer,
+                    fused=c.fused,
+                    lexical=(c.lexical_score, c.lexical_rank),
+                    dense=(c.dense_score if c.dense_score is not None else extra.get(c.id), c.dense_rank),
+                )
             )
         return hits

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 Mode = Literal["lexical", "dense", "hybrid"]
+TEXT_FIELDS = ("title", "keywords", "text")  # a Document's analysed fields, in their order of weight
 # Filter values: a keyword field matches any listed value; an int range is (low, high), inclusive.
 FilterValue = list[str] | tuple[int | None, int | None]
 
