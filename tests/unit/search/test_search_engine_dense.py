@@ -1,4 +1,4 @@
-"""Dense and hybrid search with a toy encoder: pending vectors, cache, resume, fusion, filters."""
+"""SearchEngine-only dense behaviour: cache, resume, fusion (shared: test_search_backends.py)."""
 
 from __future__ import annotations
 
@@ -11,62 +11,6 @@ from innobridge.search.engine import SearchEngine
 from innobridge.search.types import Document, Query
 
 from .conftest import ToyEncoder
-
-
-def test_documents_are_pending_until_vectors_are_built(
-    corpus: list[Document], toy_encoder: ToyEncoder
-) -> None:
-    e = SearchEngine(None, encoder=toy_encoder)
-    e.upsert(corpus)
-    assert e.pending_vectors() == 5
-    seen: list[tuple[int, int]] = []
-    assert e.build_vectors(batch_size=2, progress=lambda done, total: seen.append((done, total))) == 5
-    assert seen == [(2, 5), (4, 5), (5, 5)]
-    assert e.pending_vectors() == 0
-
-
-def test_hybrid_is_lexical_while_vectors_are_pending(corpus: list[Document], toy_encoder: ToyEncoder) -> None:
-    e = SearchEngine(None, encoder=toy_encoder)
-    e.upsert(corpus)
-    hit = e.search(Query(text="锂电池回收", mode="hybrid", explain=True)).hits[0]
-    assert hit.id == "achievement:5"
-    assert hit.explanation is not None and hit.explanation.dense_rank is None
-    assert toy_encoder.queries_encoded == 0
-
-
-def test_dense_mode_finds_documents_without_shared_terms(
-    corpus: list[Document], toy_encoder: ToyEncoder
-) -> None:
-    e = SearchEngine(None, encoder=toy_encoder)
-    e.upsert(corpus)
-    e.build_vectors()
-    # "回收率" shares bigrams with the battery-recycling text
-    result = e.search(Query(text="废旧锂离子电池回收率", mode="dense", explain=True))
-    assert result.hits[0].id == "achievement:5"
-    assert result.total == 5
-    explanation = result.hits[0].explanation
-    assert explanation is not None and explanation.dense_rank == 1 and explanation.lexical_score is None
-
-
-def test_dense_mode_applies_filters(corpus: list[Document], toy_encoder: ToyEncoder) -> None:
-    e = SearchEngine(None, encoder=toy_encoder)
-    e.upsert(corpus)
-    e.build_vectors()
-    result = e.search(Query(text="废旧锂离子电池回收率", mode="dense", kinds=("person", "need")))
-    assert {h.id for h in result.hits} <= {"person:3", "need:4"}
-    assert result.total == 2
-
-
-def test_hybrid_explanation_has_both_components(corpus: list[Document], toy_encoder: ToyEncoder) -> None:
-    e = SearchEngine(None, encoder=toy_encoder)
-    e.upsert(corpus)
-    e.build_vectors()
-    hit = e.search(Query(text="锂电池回收", mode="hybrid", explain=True)).hits[0]
-    assert hit.id == "achievement:5"
-    assert hit.explanation is not None
-    assert hit.explanation.lexical_rank == 1 and hit.explanation.dense_rank is not None
-    assert hit.explanation.dense_score is not None and -1.0 <= hit.explanation.dense_score <= 1.0
-    assert hit.score == hit.explanation.fused_score
 
 
 def test_unchanged_text_is_never_encoded_twice(
