@@ -20,6 +20,8 @@ from typing import Any
 import rjieba
 import Stemmer
 
+from innobridge.search.types import Document
+
 _WORD = re.compile(r"[0-9a-z\u00c0-\u024f]+(?:[._+\-'][0-9a-z]+)*|[\u3400-\u9fff\uf900-\ufaff]+")
 _HAS_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ASCII_WORD = re.compile(r"[0-9a-z\u00c0-\u024f]")
@@ -276,3 +278,11 @@ class Analyzer:
     def joined(self, text: str) -> str:
         """Tokens whitespace-joined, as the lexical index stores them."""
         return " ".join(self.tokens(text))
+
+    def fields(self, doc: Document) -> dict[str, str]:
+        """Each text field of `doc` as whitespace-joined tokens (what every backend indexes)."""
+        return {
+            "title": self.joined(doc.title),
+            "keywords": " ".join(self.joined(k) for k in doc.keywords),
+            "text": self.joined(doc.text),
+        }

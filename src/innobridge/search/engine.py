@@ -32,12 +32,7 @@ def _analyse_one(doc: Document) -> dict[str, str]:
     global _worker_analyzer
     if _worker_analyzer is None:
         _worker_analyzer = Analyzer()
-    a = _worker_analyzer
-    return {
-        "title": a.joined(doc.title),
-        "keywords": " ".join(a.joined(k) for k in doc.keywords),
-        "text": a.joined(doc.text),
-    }
+    return _worker_analyzer.fields(doc)
 
 
 @dataclass
@@ -87,11 +82,7 @@ class SearchEngine:
 
     # --- writes ---------------------------------------------------------------------------------
     def analyse(self, doc: Document) -> dict[str, str]:
-        return {
-            "title": self.analyzer.joined(doc.title),
-            "keywords": " ".join(self.analyzer.joined(k) for k in doc.keywords),
-            "text": self.analyzer.joined(doc.text),
-        }
+        return self.analyzer.fields(doc)
 
     def upsert(self, docs: Sequence[Document], *, commit: bool = True) -> None:
         """Add or replace documents; they are searchable lexically when this returns (with commit=True)."""

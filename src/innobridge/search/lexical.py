@@ -25,7 +25,13 @@ from typing import Any
 
 import tantivy
 
-from innobridge.search.types import TEXT_FIELDS, Document, FilterValue
+from innobridge.search.types import (
+    TEXT_FIELDS,
+    Document,
+    FilterValue,
+    document_from_source,
+    document_source,
+)
 
 # "all" holds title + keywords + text as one BM25 field (one length normalisation, one idf); the title and
 # keywords fields add a boost on top, so a term counts most in a title, then in keywords, then in text.
@@ -116,15 +122,7 @@ class LexicalIndex:
                 if not valid_name(num_name):
                     raise ValueError(f"number field name {num_name!r} must match {_NAME.pattern}")
             td.add_json("num", {k: int(v) for k, v in doc.numbers.items()})
-        src = {
-            "kind": doc.kind,
-            "title": doc.title,
-            "text": doc.text,
-            "keywords": list(doc.keywords),
-            "codes": doc.codes,
-            "numbers": doc.numbers,
-        }
-        td.add_bytes("src", json.dumps(src, ensure_ascii=False).encode())
+        td.add_bytes("src", json.dumps(document_source(doc), ensure_ascii=False).encode())
         return td
 
     def upsert(self, docs: Sequence[tuple[Document, dict[str, str]]], *, commit: bool = True) -> None:
@@ -264,15 +262,7 @@ class LexicalIndex:
     def stored(self, searcher: Any, address: Any) -> StoredDoc:
         d = searcher.doc(address)
         src = json.loads(bytes(d.get_first("src")).decode())
-        document = Document(
-            id=str(d.get_first("id")),
-            kind=src["kind"],
-            title=src["title"],
-            text=src["text"],
-            keywords=tuple(src["keywords"]),
-            codes={k: list(v) for k, v in src["codes"].items()},
-            numbers={k: int(v) for k, v in src["numbers"].items()},
-        )
+        document = document_from_source(str(d.get_first("id")), src)
         tokens = {f: (str(d.get_first(f) or "")).split() for f in TEXT_FIELDS}
         return StoredDoc(document=document, tokens=tokens)
 

@@ -36,8 +36,18 @@ from innobridge.search.analysis import Analyzer, add_words
 from innobridge.search.backend import Progress
 from innobridge.search.encoders import CachingEncoder, EmbeddingCache, cache_key, passage_text
 from innobridge.search.fusion import FusionConfig, fuse
-from innobridge.search.lexical import valid_name
-from innobridge.search.types import TEXT_FIELDS, Document, Encoder, FilterValue, Hit, Query, SearchResult
+from innobridge.search.lexical import StoredDoc, valid_name
+from innobridge.search.types import (
+    TEXT_FIELDS,
+    Document,
+    Encoder,
+    FilterValue,
+    Hit,
+    Query,
+    SearchResult,
+    document_from_source,
+    document_source,
+)
 
 log = logging.getLogger(__name__)
 
@@ -133,25 +143,10 @@ class _Candidate:
     dense_rank: int | None = None
 
 
-@dataclass(frozen=True)
-class _Stored:
-    document: Document
-    tokens: dict[str, list[str]]
-
-
-def _stored(row: dict[str, Any]) -> _Stored:
+def _stored(row: dict[str, Any]) -> StoredDoc:
     src = row["src"]
-    document = Document(
-        id=str(row["id"]),
-        kind=str(src["kind"]),
-        title=str(src["title"]),
-        text=str(src["text"]),
-        keywords=tuple(src["keywords"]),
-        codes={k: list(v) for k, v in src["codes"].items()},
-        numbers={k: int(v) for k, v in src["numbers"].items()},
-    )
     tokens = {f: list(src["tokens"].get(f, [])) for f in TEXT_FIELDS}
-    return _Stored(document=document, tokens=tokens)
+    return StoredDoc(document=document_from_source(str(row["id"]), src), tokens=tokens)
 
 
 class MilvusBackend:
@@ -260,11 +255,7 @@ class MilvusBackend:
             _check_name(name, "code field")
         for name in doc.numbers:
             _check_name(name, "number field")
-        tokens = {
-            "title": self.analyzer.tokens(doc.title),
-            "keywords": [t for k in doc.keywords for t in self.analyzer.tokens(k)],
-            "text": self.analyzer.tokens(doc.text),
-        }
+        tokens = {f: joined.split() for f, joined in self.analyzer.fields(doc).items()}
         lex = " ".join(
             " ".join(_bm25_token(t) for t in tokens[f])
             for f in TEXT_FIELDS
@@ -283,15 +274,7 @@ class MilvusBackend:
             "vec_key": vec_key if vector is not None else "",
             "codes": codes,
             "nums": {k: int(v) for k, v in doc.numbers.items()},
-            "src": {
-                "kind": doc.kind,
-                "title": doc.title,
-                "text": doc.text,
-                "keywords": list(doc.keywords),
-                "codes": doc.codes,
-                "numbers": doc.numbers,
-                "tokens": tokens,
-            },
+            "src": {**document_source(doc), "tokens": tokens},
         }
 
     def _placeholder(self) -> list[float]:

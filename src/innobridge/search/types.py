@@ -5,8 +5,9 @@ Pure data: no database, no web. See docs/search-engine.md for the contract.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +38,30 @@ class Document:
     keywords: tuple[str, ...] = ()
     codes: dict[str, list[str]] = field(default_factory=dict)
     numbers: dict[str, int] = field(default_factory=dict)
+
+
+def document_source(doc: Document) -> dict[str, Any]:
+    """The JSON-able record a backend stores beside its index (explanations and highlights read it)."""
+    return {
+        "kind": doc.kind,
+        "title": doc.title,
+        "text": doc.text,
+        "keywords": list(doc.keywords),
+        "codes": doc.codes,
+        "numbers": doc.numbers,
+    }
+
+
+def document_from_source(doc_id: str, src: Mapping[str, Any]) -> Document:
+    return Document(
+        id=doc_id,
+        kind=str(src["kind"]),
+        title=str(src["title"]),
+        text=str(src["text"]),
+        keywords=tuple(src["keywords"]),
+        codes={k: list(v) for k, v in src["codes"].items()},
+        numbers={k: int(v) for k, v in src["numbers"].items()},
+    )
 
 
 @dataclass(frozen=True)
