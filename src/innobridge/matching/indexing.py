@@ -159,15 +159,14 @@ def make_engine(ctx: Context, encoder: Encoder | None = None) -> SearchBackend:
     settings = ctx.settings
     if encoder is None:
         encoder = load_encoder(_ENCODER_NAMES[settings.encoder], settings.encoder_path)
+    settings.search_dir.mkdir(parents=True, exist_ok=True)
     if settings.search_backend == "milvus":
         from innobridge.search.milvus import MilvusBackend  # optional dependency, imported when chosen
 
         uri = settings.milvus_uri or str(settings.search_dir / "milvus.db")
-        settings.search_dir.mkdir(parents=True, exist_ok=True)
         # a durable embedding cache: a rebuild or a new collection re-encodes nothing already encoded
         cache = EmbeddingCache(settings.search_dir / "embeddings.sqlite")
         return MilvusBackend(uri, encoder=encoder, cache=cache)
-    settings.search_dir.mkdir(parents=True, exist_ok=True)
     return SearchEngine(settings.search_dir, encoder=encoder)
 
 
