@@ -19,6 +19,7 @@ from innobridge.search.dense import DenseIndex, Progress
 from innobridge.search.encoders import passage_text
 from innobridge.search.fusion import FusionConfig, fuse
 from innobridge.search.lexical import DEFAULT_WEIGHTS, LexicalHit, LexicalIndex, StoredDoc
+from innobridge.search.translation import TermDictionary, default_dictionary, translate_query
 from innobridge.search.types import Document, Encoder, Hit, Query, SearchResult
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,14 @@ class _Candidate:
     address: Any = None
 
 
+@dataclass(frozen=True)
+class AnalysedTranslation:
+    """A translated phrase's own tokens and each rendering's tokens."""
+
+    source: list[str]
+    renderings: list[list[str]]
+
+
 class SearchEngine:
     """Lexical (tantivy BM25) + dense (encoder vectors) search over `Document`s, with filters, facets,
     fusion and explanations. Everything lives under `directory` (None: in memory)."""
@@ -61,8 +70,14 @@ class SearchEngine:
         candidates: int = 100,
         writer_heap_bytes: int = 128_000_000,
         writer_threads: int = 1,
+        translate: bool = True,
+        dictionary: TermDictionary | None = None,
     ) -> None:
         self.directory = directory
+        # English queries are also searched through their Chinese renderings (search/translation.py);
+        # the default dictionary is parsed on the first English query.
+        self.translate = translate
+        self._dictionary = dictionary
         self.encoder = encoder
         self.analyzer = Analyzer(user_words)
         self.fusion = fusion or FusionConfig()
@@ -217,7 +232,9 @@ class SearchEngine:
         )
         use_lexical = query.mode in ("lexical", "hybrid") or not use_dense
 
-        text_q = self.lexical.text_query(terms, self.field_weights) if has_text else None
+        translations = self.translations(query.text) if has_text else []
+        alternatives = [tr.renderings for tr in translations]
+        text_q = self.lexical.text_query(terms, self.field_weights, alternatives) if has_text else None
         lex_query = self.lexical.combined(text_q, filter_qs) if (text_q is not None or not has_text) else None
 
         # The query is encoded on a worker thread while the lexical search runs: the encoder's C code
@@ -239,7 +256,9 @@ class SearchEngine:
 
         cands: dict[str, _Candidate] = {}
         if use_dense and use_lexical:
-            coverage = self.lexical_coverage(terms, lex_hits, searcher) if self.fusion.adaptive else 1.0
+            coverage = 1.0
+            if self.fusion.adaptive:
+                coverage = self.lexical_coverage(terms, lex_hits, searcher, translations)
             fused = fuse([(h.id, h.score) for h in lex_hits], dense_hits, self.fusion, coverage=coverage)
         elif use_dense:
             fused = list(dense_hits)
@@ -260,7 +279,8 @@ class SearchEngine:
             total = max(lex_total, len(fused)) if use_dense else lex_total
 
         page = [cands[doc_id] for doc_id, _ in fused[query.offset : need]]
-        hits = self._hits(page, terms, query, searcher, qvec)
+        matchable = terms + [t for group in alternatives for tokens in group for t in tokens]
+        hits = self._hits(page, matchable, query, searcher, qvec)
         facets: dict[str, dict[str, int]] = {}
         if query.facets:
             facet_query = (
@@ -271,18 +291,51 @@ class SearchEngine:
             facets = self.lexical.facets(facet_query, query.facets)
         return SearchResult(hits=hits, total=total, facets=facets)
 
-    def lexical_coverage(self, terms: Sequence[str], hits: Sequence[LexicalHit], searcher: Any) -> float:
+    @property
+    def dictionary(self) -> TermDictionary:
+        if self._dictionary is None:
+            self._dictionary = default_dictionary()
+        return self._dictionary
+
+    def translations(self, text: str) -> list[AnalysedTranslation]:
+        """The analysed translations of an English query's phrases ([] for Chinese text)."""
+        if not self.translate:
+            return []
+        out = []
+        for translation in translate_query(self.dictionary, text):
+            renderings = [tokens for r in translation.renderings if (tokens := self.analyzer.tokens(r))]
+            if renderings:
+                out.append(AnalysedTranslation(self.analyzer.tokens(translation.source), renderings))
+        return out
+
+    def lexical_coverage(
+        self,
+        terms: Sequence[str],
+        hits: Sequence[LexicalHit],
+        searcher: Any,
+        translations: Sequence[AnalysedTranslation] = (),
+    ) -> float:
         """Share of the query's idf mass that the best lexical hit contains (0 when nothing matched).
-        Low for a query in another language than the documents: then the lexical ranking is noise."""
+        Low for a query in another language than the documents: then the lexical ranking is noise.
+        A translated phrase and its renderings count as one term: present when any of them is, weighted
+        by the largest idf among those that occur in the index."""
         if not hits or not terms or searcher is None:
             return 0.0
-        idf = self.lexical.idf(searcher, terms)
-        total = sum(idf.values())
-        if total <= 0:
-            return 0.0
+        groups = [set(tr.source).union(*tr.renderings) for tr in translations]
+        translated = set().union(*(tr.source for tr in translations))
+        idf = self.lexical.idf(searcher, set(terms).union(*groups))
+        unknown = self.lexical.idf_of_unknown(searcher)
         best = self.lexical.stored(searcher, hits[0].address)
         present = set().union(*(set(t) for t in best.tokens.values()))
-        return sum(w for t, w in idf.items() if t in present) / total
+        concepts = [{t} for t in set(terms) - translated] + groups
+        total = found = 0.0
+        for concept in concepts:
+            known = [idf[t] for t in concept if idf[t] < unknown]
+            weight = max(known) if known else unknown
+            total += weight
+            if concept & present:
+                found += weight
+        return found / total if total > 0 else 0.0
 
     def _dense_candidates(
         self, qvec: npt.NDArray[np.float32], k: int, filter_qs: Sequence[Any]
