@@ -15,11 +15,13 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from innobridge.core.context import Context
 from innobridge.core.unit_of_work import Change
 from innobridge.registry import search as registry_search
 from innobridge.registry.entities import SPECS
+from innobridge.registry.models import Code
 from innobridge.search.backend import SearchBackend
 from innobridge.search.encoders import EmbeddingCache, load_encoder
 from innobridge.search.engine import SearchEngine
@@ -93,9 +95,16 @@ class IndexService:
         if gone:
             self.engine.delete(gone)
 
+    def load_terms(self) -> int:
+        """Give the engine the code lists' bilingual names, so English queries find the Chinese ones."""
+        with self.ctx.session() as session:
+            rows = session.execute(select(Code.name_en, Code.name_zh).where(Code.name_en.is_not(None))).all()
+        return self.engine.add_terms((str(en), str(zh)) for en, zh in rows)
+
     def rebuild(self, *, progress: RebuildProgress | None = None, batch_size: int = 500) -> int:
         """Index every record again, entity by entity in id order, one committed batch at a time.
         Interrupted, it is simply run again (vectors of unchanged text come from the cache)."""
+        self.load_terms()
         self.engine.clear()
         done_all = 0
         for entity in registry_search.INDEXED_ENTITIES:
@@ -178,6 +187,10 @@ def install(ctx: Context, *, start_vectors: bool = True, engine: SearchBackend |
     if isinstance(existing, IndexService):
         return existing
     service = IndexService(ctx, engine or make_engine(ctx))
+    try:
+        service.load_terms()
+    except SQLAlchemyError:  # a database not migrated yet: English queries use CC-CEDICT alone
+        log.warning("code lists not readable; search translates English queries with CC-CEDICT only")
     ctx.listeners.append(service.on_changes)
     ctx.services[SERVICE_NAME] = service
     if start_vectors:

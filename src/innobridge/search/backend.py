@@ -8,7 +8,7 @@ file, for deployments that outgrow one machine). Both take `Document`s and answe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
 from innobridge.search.types import Document, Encoder, Query, SearchResult
@@ -49,6 +49,11 @@ class SearchBackend(Protocol):
 
     def build_vectors(self, *, batch_size: int = 32, progress: Progress | None = None) -> int:
         """Encode pending documents; resumable after an interruption. Returns how many were processed."""
+        ...
+
+    def add_terms(self, pairs: Iterable[tuple[str, str]]) -> int:
+        """Bilingual domain terms, (English, Chinese), for translating English queries; returns how
+        many were kept. Kept in memory: add them again after a restart."""
         ...
 
     def search(self, query: Query) -> SearchResult:

@@ -19,7 +19,12 @@ from innobridge.search.dense import DenseIndex, Progress
 from innobridge.search.encoders import passage_text
 from innobridge.search.fusion import FusionConfig, fuse
 from innobridge.search.lexical import DEFAULT_WEIGHTS, LexicalHit, LexicalIndex, StoredDoc
-from innobridge.search.translation import TermDictionary, default_dictionary, translate_query
+from innobridge.search.translation import (
+    AnalysedTranslation,
+    TermDictionary,
+    analysed_translations,
+    default_dictionary,
+)
 from innobridge.search.types import Document, Encoder, Hit, Query, SearchResult
 
 log = logging.getLogger(__name__)
@@ -45,14 +50,6 @@ class _Candidate:
     dense_score: float | None = None
     dense_rank: int | None = None
     address: Any = None
-
-
-@dataclass(frozen=True)
-class AnalysedTranslation:
-    """A translated phrase's own tokens and each rendering's tokens."""
-
-    source: list[str]
-    renderings: list[list[str]]
 
 
 class SearchEngine:
@@ -293,20 +290,17 @@ class SearchEngine:
 
     @property
     def dictionary(self) -> TermDictionary:
+        """This index's domain terms over the shared CC-CEDICT (parsed on first use)."""
         if self._dictionary is None:
-            self._dictionary = default_dictionary()
+            self._dictionary = TermDictionary(base=default_dictionary())
         return self._dictionary
+
+    def add_terms(self, pairs: Iterable[tuple[str, str]]) -> int:
+        return sum(self.dictionary.add(en, zh) for en, zh in pairs)
 
     def translations(self, text: str) -> list[AnalysedTranslation]:
         """The analysed translations of an English query's phrases ([] for Chinese text)."""
-        if not self.translate:
-            return []
-        out = []
-        for translation in translate_query(self.dictionary, text):
-            renderings = [tokens for r in translation.renderings if (tokens := self.analyzer.tokens(r))]
-            if renderings:
-                out.append(AnalysedTranslation(self.analyzer.tokens(translation.source), renderings))
-        return out
+        return analysed_translations(text, self.dictionary, self.analyzer) if self.translate else []
 
     def lexical_coverage(
         self,

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import Stemmer
 
+from innobridge.search.analysis import Analyzer
 from innobridge.search.encoders import cjk_share
 
 MAX_PHRASE_WORDS = 4
@@ -30,7 +31,7 @@ MAX_RENDERINGS = 24
 _CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
 _LATIN = re.compile(r"[A-Za-z0-9]")
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_PAREN = re.compile(r"\([^)]*\)")
+_PAREN = re.compile(r"\([^)]*\)|（[^）]*）")
 _ARTICLE = re.compile(r"^(?:to|a|an|the) ")
 # Glosses that are cross-references or grammar notes, not translations.
 _SKIP_GLOSS = (
@@ -66,18 +67,39 @@ class Translation:
     renderings: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class AnalysedTranslation:
+    """A translated phrase's own tokens and each rendering's tokens, as the index sees them."""
+
+    source: list[str]
+    renderings: list[list[str]]
+
+
 class TermDictionary:
     """English phrase → Chinese renderings. Keys are Porter2-stemmed words without stop words, so
-    "production bases" finds the entry glossed "production base"."""
+    "production bases" finds the entry glossed "production base".
 
-    def __init__(self) -> None:
+    `base`: a dictionary consulted too and never changed (an index's domain terms over the shared
+    CC-CEDICT); a phrase's own renderings rank before the base's."""
+
+    def __init__(self, base: TermDictionary | None = None) -> None:
         # key → {rendering: rank}; a lower rank is a more primary sense (earlier gloss, fewer glosses)
         self._entries: dict[str, dict[str, float]] = {}
+        self._base = base
         self._stemmer = Stemmer.Stemmer("english")
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._entries) + (len(self._base) if self._base is not None else 0)
+
+    def _lookup(self, key: str) -> dict[str, float]:
+        own = self._entries.get(key)
+        if self._base is None:
+            return own or {}
+        base = self._base._lookup(key)
+        if not own:
+            return base
+        return {**{zh: rank + 1000.0 for zh, rank in base.items()}, **own}
 
     def key(self, english: str) -> str:
         words = _WORD.findall(english.lower())
@@ -85,7 +107,7 @@ class TermDictionary:
 
     def add(self, english: str, chinese: str, rank: float = 0.0) -> bool:
         """Add one pair (e.g. a code-list name in both languages); returns whether it was kept."""
-        chinese = chinese.strip()
+        chinese = _PAREN.sub("", chinese).strip()
         key = self.key(_ARTICLE.sub("", _PAREN.sub(" ", english.lower()).strip()))
         if not key or not chinese or _LATIN.search(chinese) or len(key.split()) > MAX_PHRASE_WORDS:
             return False
@@ -114,7 +136,7 @@ class TermDictionary:
         return kept
 
     def renderings(self, english: str) -> tuple[str, ...]:
-        return _ranked(self._entries.get(self.key(english), {}))
+        return _ranked(self._lookup(self.key(english)))
 
     def translate(self, text: str) -> list[Translation]:
         """The phrases of `text` found in the dictionary, longest match first, in text order."""
@@ -124,7 +146,7 @@ class TermDictionary:
         i = 0
         while i < len(words):
             for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
-                found = self._entries.get(" ".join(stems[i : i + n]))
+                found = self._lookup(" ".join(stems[i : i + n]))
                 if found:
                     out.append(Translation(" ".join(words[i : i + n]), _ranked(found)))
                     i += n
@@ -168,3 +190,15 @@ def translate_query(dictionary: TermDictionary, text: str) -> list[Translation]:
     if cjk_share(text) >= 0.5:
         return []
     return dictionary.translate(text)
+
+
+def analysed_translations(
+    text: str, dictionary: TermDictionary, analyzer: Analyzer
+) -> list[AnalysedTranslation]:
+    """`translate_query`, each phrase and rendering analysed as the index analyses text."""
+    out = []
+    for translation in translate_query(dictionary, text):
+        renderings = [tokens for r in translation.renderings if (tokens := analyzer.tokens(r))]
+        if renderings:
+            out.append(AnalysedTranslation(analyzer.tokens(translation.source), renderings))
+    return out

@@ -60,6 +60,15 @@ def test_english_titles_are_found_across_languages(ctx: Context, index: IndexSer
     assert titles(ctx, index, ANONYMOUS, q="robot vision") == ["工业机器人视觉定位"]
 
 
+def test_code_list_names_translate_english_queries(ctx: Context, index: IndexService) -> None:
+    create(ctx, "achievement", kind="technology", title="作物病理学诊断平台")
+    with ctx.uow() as uow:  # a made-up English name, so that only the code list can translate it
+        uow.session.add(Code(scheme="discipline", code="zz1", name_zh="作物病理学", name_en="Zorblatics"))
+    assert titles(ctx, index, ANONYMOUS, q="zorblatics") == []
+    assert index.load_terms() >= 1
+    assert titles(ctx, index, ANONYMOUS, q="zorblatics") == ["作物病理学诊断平台"]
+
+
 def test_visibility_applies_to_hits_and_facets(ctx: Context, index: IndexService) -> None:
     a, b = org(ctx, "甲大学"), org(ctx, "乙大学")
     create(ctx, "achievement", kind="patent", title="公开的催化剂", organisation_id=a)

@@ -73,6 +73,20 @@ def test_english_query_matches_stemmed_forms(backend: SearchBackend) -> None:
     assert ids(backend, Query(text="detecting diseases", mode="lexical")) == ["achievement:2"]
 
 
+def test_english_query_finds_chinese_record_through_translation(backend: SearchBackend) -> None:
+    hits = backend.search(Query(text="recycling lithium batteries", mode="lexical", explain=True)).hits
+    assert hits[0].id == "achievement:5"
+    assert hits[0].explanation is not None
+    assert {"回收", "锂电池"} & set(hits[0].explanation.matched_terms)
+
+
+def test_domain_terms_translate_english_queries(backend: SearchBackend) -> None:
+    # a made-up term, so that CC-CEDICT cannot already know it
+    assert ids(backend, Query(text="zorblat", mode="lexical")) == []
+    assert backend.add_terms([("zorblat", "超导薄膜"), ("nothing", "")]) == 1
+    assert ids(backend, Query(text="zorblat", mode="lexical"))[0] == "achievement:1"
+
+
 def test_title_match_outranks_text_match(make: Factory) -> None:
     b = make()
     b.upsert(
