@@ -15,7 +15,11 @@ def test_rrf_sums_reciprocal_ranks() -> None:
 
 
 def test_rrf_fusion_orders_documents_found_by_both_first() -> None:
-    out = fuse([("a", 9.0), ("b", 5.0)], [("b", 0.9), ("c", 0.8)], FusionConfig(method="rrf"))
+    out = fuse(
+        [("a", 9.0), ("b", 5.0)],
+        [("b", 0.9), ("c", 0.8)],
+        FusionConfig(method="rrf", lexical_weight=1.0, dense_weight=1.0),
+    )
     assert [d for d, _ in out] == ["b", "a", "c"]
 
 
@@ -32,7 +36,14 @@ def test_score_fusion_is_a_weighted_sum_of_scaled_scores() -> None:
 
 
 def test_coverage_gate_silences_the_lexical_list_for_low_coverage() -> None:
-    cfg = FusionConfig(method="score", adaptive=True, coverage_low=0.1, coverage_high=0.25)
+    cfg = FusionConfig(
+        method="score",
+        lexical_weight=0.5,
+        dense_weight=0.5,
+        adaptive=True,
+        coverage_low=0.1,
+        coverage_high=0.25,
+    )
     lexical, dense = [("a", 5.0), ("b", 1.0)], [("b", 0.9), ("a", 0.1)]
     assert [d for d, _ in fuse(lexical, dense, cfg, coverage=0.05)] == ["b", "a"]
     assert dict(fuse(lexical, dense, cfg, coverage=0.05))["a"] == pytest.approx(0.0)
