@@ -34,6 +34,7 @@ from pymilvus import DataType, Function, FunctionType, MilvusClient
 from innobridge.search import explain as explain_mod
 from innobridge.search.analysis import Analyzer, add_words
 from innobridge.search.backend import Progress
+from innobridge.search.dense import DEFAULT_CENTRING
 from innobridge.search.encoders import CachingEncoder, EmbeddingCache, cache_key, passage_text
 from innobridge.search.fusion import FusionConfig, fuse
 from innobridge.search.lexical import StoredDoc, valid_name
@@ -65,6 +66,9 @@ FACET_ROW_CAP = 16_384
 # Renderings per translated phrase in the one bag of BM25 tokens (flat expansion on csl-needs-dev-en: 5 →
 # 0.741, 12 → 0.763 with our engine; the embedded engine keeps 24 in a disjunction-max clause).
 FLAT_RENDERINGS = 8
+# Vectors averaged for the centroid (hubness correction): Milvus has no aggregation, and a sample of this
+# size estimates a mean of unit vectors to about 0.01.
+CENTROID_SAMPLE = 10_000
 # Field repetitions in `lex`: one BM25 field, title counted ×3 and keywords ×2 (see docs/search-milvus.md).
 LEX_REPEAT: dict[str, int] = {"title": 3, "keywords": 2, "text": 1}
 _MAX_VARCHAR = 65_535  # bytes, Milvus's VARCHAR limit
@@ -178,8 +182,12 @@ class MilvusBackend:
         token: str = "",
         translate: bool = True,
         dictionary: TermDictionary | None = None,
+        centring: float = DEFAULT_CENTRING,
     ) -> None:
         self.uri = uri
+        self.centring = centring
+        self._centroid: npt.NDArray[np.float32] | None = None
+        self._centroid_fresh = False
         self.translate = translate
         self._dictionary = dictionary
         self.collection = collection
@@ -359,6 +367,7 @@ class MilvusBackend:
             self.client.drop_collection(self.collection)
             self.dim = self.encoder.dim if self.encoder else self.dim
             self._create()
+            self._centroid, self._centroid_fresh = None, False
 
     def close(self) -> None:
         with self._lock:
@@ -428,6 +437,7 @@ class MilvusBackend:
                 if progress is not None:
                     progress(done, total)
             if done:
+                self._centroid_fresh = False
                 # seal the rewritten rows: on Milvus Lite unflushed rows are re-indexed on every search
                 # (measured at 2,000 docs: lexical p50 909 ms after a build without this flush)
                 self.commit()
@@ -466,7 +476,28 @@ class MilvusBackend:
             output_fields=_OUTPUT,
             search_params={"metric_type": "COSINE"},
         )
-        return [(float(h["distance"]), dict(h["entity"], id=h["id"])) for h in res[0]]
+        # COSINE divides by |qvec|; the vectors stored are unit length, so × |qvec| is the inner product
+        # the embedded engine reports (they differ when the query vector is centred)
+        norm = float(np.linalg.norm(qvec))
+        return [(float(h["distance"]) * norm, dict(h["entity"], id=h["id"])) for h in res[0]]
+
+    def centroid(self) -> npt.NDArray[np.float32] | None:
+        """The mean of (at most CENTROID_SAMPLE of) the document vectors; recomputed after a build."""
+        if not self._centroid_fresh and self.encoder is not None:
+            rows = self.client.query(
+                self.collection, filter=self._vector_filter(), output_fields=["vec"], limit=CENTROID_SAMPLE
+            )
+            vecs = np.asarray([r["vec"] for r in rows], dtype=np.float32)
+            self._centroid = vecs.mean(axis=0) if len(vecs) else None
+            self._centroid_fresh = True
+        return self._centroid
+
+    def dense_query(self, encoded: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """As `SearchEngine.dense_query`: the query minus `centring` × the mean document vector."""
+        centroid = self.centroid() if self.centring else None
+        if centroid is None:
+            return encoded
+        return (encoded - self.centring * centroid).astype(np.float32)
 
     def search(self, query: Query) -> SearchResult:
         if query.limit < 0 or query.offset < 0:
@@ -514,14 +545,18 @@ class MilvusBackend:
         dense_hits: list[tuple[float, dict[str, Any]]] = []
         qvec: npt.NDArray[np.float32] | None = None
         if use_dense and self.encoder is not None:
-            qvec = self.encoder.encode_queries([query.text])[0]
+            qvec = self.dense_query(self.encoder.encode_queries([query.text])[0])
             dense_hits = self._dense(qvec, expr, max(need, self.candidates))
 
         lex_pairs = [(row["id"], score) for score, row in lex_hits]
         dense_pairs = [(row["id"], score) for score, row in dense_hits]
-        if use_dense and use_lexical:
+        dense_extra: dict[str, float] = {}
+        if use_dense and use_lexical and qvec is not None:
             coverage = self._coverage(terms, lex_hits, translations) if self.fusion.adaptive else 1.0
-            fused = fuse(lex_pairs, dense_pairs, self.fusion, coverage=coverage)
+            # as the embedded engine: lexical candidates bring their own dense scores into the fusion
+            in_dense = {doc_id for doc_id, _ in dense_pairs}
+            dense_extra = self._dense_scores(qvec, [d for d, _ in lex_pairs if d not in in_dense])
+            fused = fuse(lex_pairs, dense_pairs + list(dense_extra.items()), self.fusion, coverage=coverage)
         elif use_dense:
             fused = dense_pairs
         else:
@@ -534,6 +569,8 @@ class MilvusBackend:
         for rank, (score, row) in enumerate(dense_hits, start=1):
             c = cands[row["id"]]
             c.dense_score, c.dense_rank, c.row = score, rank, c.row or row
+        for doc_id, score in dense_extra.items():
+            cands[doc_id].dense_score = score
 
         if use_dense and not use_lexical:
             total = self._count(expr)

@@ -5,11 +5,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 
 from innobridge.search.backend import SearchBackend
+from innobridge.search.encoders import passage_text
 from innobridge.search.engine import SearchEngine
+from innobridge.search.fusion import FusionConfig
 from innobridge.search.milvus import MilvusBackend
 from innobridge.search.types import Document, Encoder, Query
 
@@ -29,12 +34,14 @@ def milvus_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
 def make(request: pytest.FixtureRequest, milvus_uri: str) -> Iterator[Factory]:
     made: list[SearchBackend] = []
 
-    def factory(encoder: Encoder | None = None) -> SearchBackend:
+    def factory(encoder: Encoder | None = None, **options: Any) -> SearchBackend:
         backend: SearchBackend
         if request.param == "embedded":
-            backend = SearchEngine(None, encoder=encoder)
+            backend = SearchEngine(None, encoder=encoder, **options)
         else:
-            backend = MilvusBackend(milvus_uri, collection=f"t{next(_collections)}", encoder=encoder)
+            backend = MilvusBackend(
+                milvus_uri, collection=f"t{next(_collections)}", encoder=encoder, **options
+            )
         made.append(backend)
         return backend
 
@@ -350,3 +357,54 @@ def test_unchanged_text_is_not_encoded_again(make: Factory, toy_encoder: ToyEnco
     assert b.pending_vectors() == 1
     assert b.build_vectors() == 1
     assert toy_encoder.passages_encoded == 6
+
+
+def test_dense_scores_are_centred_by_the_mean_document(make: Factory, toy_encoder: ToyEncoder) -> None:
+    b = make(toy_encoder, centring=0.5)
+    b.upsert(CORPUS)
+    b.build_vectors()
+    vecs = {d.id: toy_encoder._vec(passage_text(d)) for d in CORPUS}
+    centroid = np.mean(list(vecs.values()), axis=0)
+    q = toy_encoder.encode_queries(["超导薄膜"])[0]
+    hits = b.search(Query(text="超导薄膜", mode="dense", explain=True)).hits
+    assert len(hits) == 5
+    for h in hits:
+        assert h.explanation is not None
+        expected = float(vecs[h.id] @ q - 0.5 * vecs[h.id] @ centroid)
+        assert h.explanation.dense_score == pytest.approx(expected, abs=1e-4)
+    assert [h.explanation.dense_score for h in hits if h.explanation] == sorted(
+        (h.explanation.dense_score for h in hits if h.explanation), reverse=True
+    )
+
+
+class ThreeWayEncoder:
+    """Passages with "filler" point one way, those with "反例" the opposite way, the rest across."""
+
+    name = "three-way"
+    dim = 2
+
+    def encode_passages(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        vecs = [[1.0, 0.0] if "filler" in t else [-1.0, 0.0] if "反例" in t else [0.0, 1.0] for t in texts]
+        return np.array(vecs, dtype=np.float32)
+
+    def encode_queries(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        return np.array([[0.8, 0.6] for _ in texts], dtype=np.float32)
+
+
+def test_lexical_candidates_bring_their_own_dense_scores(make: Factory) -> None:
+    # dense top 2: the fillers (0.8). The two lexical hits lie outside it: achievement:5 (0.6) and the
+    # counter-example (-0.8). Scored exactly, achievement:5 scales to (0.6 + 0.8) / 1.6 = 0.875, not 0.
+    fusion = FusionConfig(lexical_weight=0.4, dense_weight=0.6, adaptive=False)
+    b = make(ThreeWayEncoder(), candidates=2, centring=0.0, fusion=fusion)
+    extra = [Document(id=f"f{i}", kind="achievement", title=f"filler {i}") for i in range(2)]
+    extra.append(Document(id="low", kind="achievement", title="锂电池 反例"))
+    b.upsert([*CORPUS, *extra])
+    b.build_vectors()
+    lexical = ids(b, Query(text="锂电池回收", mode="lexical", limit=2))
+    assert sorted(lexical) == ["achievement:5", "low"]
+    hits = b.search(Query(text="锂电池回收", mode="hybrid", explain=True, limit=2)).hits
+    mine = next(h for h in hits if h.id == "achievement:5")
+    assert mine.explanation is not None and mine.explanation.dense_rank is None
+    assert mine.explanation.dense_score == pytest.approx(0.6)
+    lexical_part = 1.0 if lexical[0] == "achievement:5" else 0.0
+    assert mine.score == pytest.approx(0.4 * lexical_part + 0.6 * 0.875)

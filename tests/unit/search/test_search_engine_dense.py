@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from innobridge.search.engine import SearchEngine
-from innobridge.search.fusion import FusionConfig
 from innobridge.search.types import Document, Query
 
 from .conftest import ToyEncoder
@@ -113,57 +112,3 @@ def test_the_centroid_follows_writes_and_reopening(
     again.clear()
     assert again.dense.centroid() is None
     again.close()
-
-
-def test_query_vector_is_centred_by_the_index_mean(corpus: list[Document], toy_encoder: ToyEncoder) -> None:
-    e = SearchEngine(None, encoder=toy_encoder, centring=0.5)
-    e.upsert(corpus)
-    e.build_vectors()
-    q = toy_encoder.encode_queries(["超导薄膜"])[0]
-    centroid = e.dense.centroid()
-    assert centroid is not None
-    np.testing.assert_allclose(e.dense_query(q), q - 0.5 * centroid, atol=1e-6)
-    hit = next(h for h in e.search(Query(text="超导薄膜", mode="dense", explain=True)).hits)
-    assert hit.explanation is not None and hit.explanation.dense_score is not None
-    by_id = {d.id: d for d in corpus}
-    from innobridge.search.encoders import passage_text
-
-    raw = float(toy_encoder._vec(passage_text(by_id[hit.id])) @ q)
-    assert hit.explanation.dense_score == pytest.approx(
-        raw - 0.5 * float(toy_encoder._vec(passage_text(by_id[hit.id])) @ centroid), abs=1e-5
-    )
-    plain = SearchEngine(None, encoder=toy_encoder, centring=0.0)
-    np.testing.assert_array_equal(plain.dense_query(q), q)
-
-
-class ThreeWayEncoder:
-    """Passages with "filler" point one way, those with "反例" the opposite way, the rest across."""
-
-    name = "three-way"
-    dim = 2
-
-    def encode_passages(self, texts: list[str]) -> np.ndarray:
-        vecs = [[1.0, 0.0] if "filler" in t else [-1.0, 0.0] if "反例" in t else [0.0, 1.0] for t in texts]
-        return np.array(vecs, dtype=np.float32)
-
-    def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return np.array([[0.8, 0.6] for _ in texts], dtype=np.float32)
-
-
-def test_lexical_candidates_bring_their_own_dense_scores(corpus: list[Document]) -> None:
-    # dense top 2: the fillers (0.8). The two lexical hits lie outside it: achievement:5 (0.6) and the
-    # counter-example (-0.8). Scored exactly, achievement:5 scales to (0.6 + 0.8) / 1.6 = 0.875, not 0.
-    fusion = FusionConfig(lexical_weight=0.4, dense_weight=0.6, adaptive=False)
-    e = SearchEngine(None, encoder=ThreeWayEncoder(), candidates=2, centring=0.0, fusion=fusion)
-    extra = [Document(id=f"f{i}", kind="achievement", title=f"filler {i}") for i in range(2)]
-    extra.append(Document(id="low", kind="achievement", title="锂电池 反例"))
-    e.upsert([*corpus, *extra])
-    e.build_vectors()
-    lexical = [h.id for h in e.search(Query(text="锂电池回收", mode="lexical", limit=2)).hits]
-    assert sorted(lexical) == ["achievement:5", "low"]
-    hits = e.search(Query(text="锂电池回收", mode="hybrid", explain=True, limit=2)).hits
-    mine = next(h for h in hits if h.id == "achievement:5")
-    assert mine.explanation is not None and mine.explanation.dense_rank is None
-    assert mine.explanation.dense_score == pytest.approx(0.6)
-    lexical_part = 1.0 if lexical[0] == "achievement:5" else 0.0
-    assert mine.score == pytest.approx(0.4 * lexical_part + 0.6 * 0.875)
