@@ -1,5 +1,6 @@
-"""CI relevance check (about a minute on two cores): lexical nDCG@10 on csl-needs-dev-zh and scifact must
-not fall more than 0.02 below the expected figures in benchmarks/relevance/beir.json.
+"""CI relevance check (about a minute on two cores): lexical nDCG@10 on csl-needs-dev-zh, csl-needs-dev-en
+(English needs → Chinese papers: query translation) and scifact must not fall more than 0.02 below the
+expected figures in benchmarks/relevance/beir.json.
 
     PYTHONPATH=src python benchmarks/relevance_check.py     # exit 1 on a regression, 0 otherwise
 
@@ -20,7 +21,7 @@ from innobridge.search.evaluation import evaluate_beir
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "beir"
 EXPECTED = ROOT / "benchmarks" / "relevance" / "beir.json"
-CHECKS = [("csl-needs-dev-zh", "lexical"), ("scifact", "lexical")]
+CHECKS = [("csl-needs-dev-zh", "lexical"), ("csl-needs-dev-en", "lexical"), ("scifact", "lexical")]
 TOLERANCE = 0.02
 
 
