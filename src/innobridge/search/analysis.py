@@ -247,6 +247,10 @@ def _emit(piece: str, out: list[str], stop: bool) -> None:
             out.append(tok)
 
 
+_term_cache: dict[tuple[str, bool], tuple[str, ...]] = {}
+_term_cache_words = 0
+
+
 class Analyzer:
     """Turns text into index/query terms. Stateless apart from the shared segmenter dictionary."""
 
@@ -274,6 +278,19 @@ class Analyzer:
                 toks = cache[piece] = tuple(found)
             out.extend(toks)
         return out
+
+    def term_tokens(self, term: str) -> tuple[str, ...]:
+        """`tokens` of a short dictionary term, memoised (a translated query analyses hundreds of them)
+        until `add_words` changes the segmenter's dictionary."""
+        global _term_cache_words
+        if _term_cache_words != len(_added_words) or len(_term_cache) > 200_000:
+            _term_cache.clear()
+            _term_cache_words = len(_added_words)
+        key = (term, self.search_mode)
+        found = _term_cache.get(key)
+        if found is None:
+            found = _term_cache[key] = tuple(self.tokens(term))
+        return found
 
     def joined(self, text: str) -> str:
         """Tokens whitespace-joined, as the lexical index stores them."""

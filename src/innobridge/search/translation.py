@@ -198,7 +198,7 @@ def analysed_translations(
     """`translate_query`, each phrase and rendering analysed as the index analyses text."""
     out = []
     for translation in translate_query(dictionary, text):
-        renderings = [tokens for r in translation.renderings if (tokens := analyzer.tokens(r))]
+        renderings = [list(tokens) for r in translation.renderings if (tokens := analyzer.term_tokens(r))]
         if renderings:
             out.append(AnalysedTranslation(analyzer.tokens(translation.source), renderings))
     return out

@@ -51,6 +51,15 @@ def test_domain_words_change_segmentation() -> None:
     assert word in Analyzer().tokens(word)
 
 
+def test_memoised_term_tokens_follow_new_domain_words() -> None:
+    word = "钠离子固态储能堆芯"  # not a dictionary word
+    a = Analyzer()
+    assert a.term_tokens(word) == tuple(a.tokens(word))
+    assert word not in a.term_tokens(word)
+    add_words([word])
+    assert word in a.term_tokens(word)
+
+
 def test_empty_text_gives_no_tokens() -> None:
     assert Analyzer().tokens("") == []
     assert Analyzer().tokens("，。！") == []
