@@ -311,7 +311,7 @@ class SearchEngine:
 
     def translations(self, text: str) -> list[AnalysedTranslation]:
         """The analysed translations of an English query's phrases ([] for Chinese text), keeping only
-        renderings with a word in the index: a query's hundreds of renderings cost ~6 ms in tantivy."""
+        renderings with a word in the index (the others would only add clauses to the query)."""
         if not self.translate:
             return []
         found = analysed_translations(text, self.dictionary, self.analyzer)
