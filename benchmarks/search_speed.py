@@ -145,6 +145,7 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--hybrid", action="store_true")
     ap.add_argument("--keep-dir", type=Path)
+    ap.add_argument("--heap-mb", type=int, default=128, help="tantivy writer heap (engine default: 128)")
     args = ap.parse_args()
     sampler = MemorySampler()
     sampler.start()
@@ -153,7 +154,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="innobridge-speed-") as tmp:
         directory = args.keep_dir or Path(tmp)
         encoder = RandomPassageEncoder() if args.hybrid else None
-        engine = SearchEngine(directory, encoder=encoder, writer_heap_bytes=400_000_000, writer_threads=2)
+        engine = SearchEngine(
+            directory, encoder=encoder, writer_heap_bytes=args.heap_mb * 1_000_000, writer_threads=2
+        )
         start = time.perf_counter()
         engine.bulk_upsert(records(args.docs, pools), workers=2, batch_size=5000)
         index_s = time.perf_counter() - start
