@@ -19,12 +19,7 @@ from innobridge.search.dense import DEFAULT_CENTRING, DenseIndex, Progress
 from innobridge.search.encoders import passage_text
 from innobridge.search.fusion import FusionConfig, fuse
 from innobridge.search.lexical import DEFAULT_WEIGHTS, LexicalHit, LexicalIndex, StoredDoc
-from innobridge.search.translation import (
-    AnalysedTranslation,
-    TermDictionary,
-    analysed_translations,
-    default_dictionary,
-)
+from innobridge.search.translation import AnalysedTranslation, QueryTranslator, TermDictionary
 from innobridge.search.types import Document, Encoder, Hit, Query, SearchResult
 
 log = logging.getLogger(__name__)
@@ -73,10 +68,8 @@ class SearchEngine:
     ) -> None:
         self.directory = directory
         self.centring = centring
-        # English queries are also searched through their Chinese renderings (search/translation.py);
-        # the default dictionary is parsed on the first English query.
-        self.translate = translate
-        self._dictionary = dictionary
+        # English queries are also searched through their Chinese renderings (search/translation.py)
+        self.translator = QueryTranslator(translate, dictionary)
         self.encoder = encoder
         self.analyzer = Analyzer(user_words)
         self.fusion = fusion or FusionConfig()
@@ -299,22 +292,13 @@ class SearchEngine:
             facets = self.lexical.facets(facet_query, query.facets)
         return SearchResult(hits=hits, total=total, facets=facets)
 
-    @property
-    def dictionary(self) -> TermDictionary:
-        """This index's domain terms over the shared CC-CEDICT (parsed on first use)."""
-        if self._dictionary is None:
-            self._dictionary = TermDictionary(base=default_dictionary())
-        return self._dictionary
-
     def add_terms(self, pairs: Iterable[tuple[str, str]]) -> int:
-        return sum(self.dictionary.add(en, zh) for en, zh in pairs)
+        return self.translator.add_terms(pairs)
 
     def translations(self, text: str) -> list[AnalysedTranslation]:
         """The analysed translations of an English query's phrases ([] for Chinese text), keeping only
         renderings with a word in the index (the others would only add clauses to the query)."""
-        if not self.translate:
-            return []
-        found = analysed_translations(text, self.dictionary, self.analyzer)
+        found = self.translator.translations(text, self.analyzer)
         present = self.lexical.present(t for tr in found for tokens in tr.renderings for t in tokens)
         out = []
         for tr in found:

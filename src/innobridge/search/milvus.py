@@ -38,12 +38,7 @@ from innobridge.search.dense import DEFAULT_CENTRING
 from innobridge.search.encoders import CachingEncoder, EmbeddingCache, cache_key, passage_text
 from innobridge.search.fusion import FusionConfig, fuse
 from innobridge.search.lexical import StoredDoc, valid_name
-from innobridge.search.translation import (
-    AnalysedTranslation,
-    TermDictionary,
-    analysed_translations,
-    default_dictionary,
-)
+from innobridge.search.translation import AnalysedTranslation, QueryTranslator, TermDictionary
 from innobridge.search.types import (
     TEXT_FIELDS,
     Document,
@@ -188,8 +183,7 @@ class MilvusBackend:
         self.centring = centring
         self._centroid: npt.NDArray[np.float32] | None = None
         self._centroid_fresh = False
-        self.translate = translate
-        self._dictionary = dictionary
+        self.translator = QueryTranslator(translate, dictionary)
         self.collection = collection
         self.encoder = encoder
         self.analyzer = Analyzer(user_words)
@@ -600,18 +594,11 @@ class MilvusBackend:
         present = set().union(*(set(t) for t in _stored(lex_hits[0][1]).tokens.values()))
         return sum(bool(c & present) for c in concepts) / len(concepts)
 
-    @property
-    def dictionary(self) -> TermDictionary:
-        """This index's domain terms over the shared CC-CEDICT (parsed on first use)."""
-        if self._dictionary is None:
-            self._dictionary = TermDictionary(base=default_dictionary())
-        return self._dictionary
-
     def add_terms(self, pairs: Iterable[tuple[str, str]]) -> int:
-        return sum(self.dictionary.add(en, zh) for en, zh in pairs)
+        return self.translator.add_terms(pairs)
 
     def translations(self, text: str) -> list[AnalysedTranslation]:
-        return analysed_translations(text, self.dictionary, self.analyzer) if self.translate else []
+        return self.translator.translations(text, self.analyzer)
 
     def _facets(self, expr: str, names: Sequence[str]) -> dict[str, dict[str, int]]:
         """Counts per value over the matching rows, at most FACET_ROW_CAP of them (see the module doc)."""

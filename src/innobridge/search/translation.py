@@ -202,3 +202,24 @@ def analysed_translations(
         if renderings:
             out.append(AnalysedTranslation(analyzer.tokens(translation.source), renderings))
     return out
+
+
+class QueryTranslator:
+    """A backend's query translation: on or off, and its own domain terms over the shared CC-CEDICT
+    (parsed on the first English query)."""
+
+    def __init__(self, enabled: bool = True, dictionary: TermDictionary | None = None) -> None:
+        self.enabled = enabled
+        self._dictionary = dictionary
+
+    @property
+    def dictionary(self) -> TermDictionary:
+        if self._dictionary is None:
+            self._dictionary = TermDictionary(base=default_dictionary())
+        return self._dictionary
+
+    def add_terms(self, pairs: Iterable[tuple[str, str]]) -> int:
+        return sum(self.dictionary.add(en, zh) for en, zh in pairs)
+
+    def translations(self, text: str, analyzer: Analyzer) -> list[AnalysedTranslation]:
+        return analysed_translations(text, self.dictionary, analyzer) if self.enabled else []
