@@ -207,6 +207,12 @@ def _stemmer() -> Any:
     return stemmer
 
 
+def stem_words(words: list[str]) -> list[str]:
+    """Porter2 stems (a stemmer per thread: PyStemmer objects are not thread-safe)."""
+    stems: list[str] = _stemmer().stemWords(words)
+    return stems
+
+
 def normalise(text: str) -> str:
     """Fold widths (NFKC), traditional → simplified, and case."""
     text = unicodedata.normalize("NFKC", text)

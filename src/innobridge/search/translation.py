@@ -19,9 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import Stemmer
-
-from innobridge.search.analysis import Analyzer
+from innobridge.search.analysis import Analyzer, stem_words
 from innobridge.search.encoders import cjk_share
 
 MAX_PHRASE_WORDS = 4
@@ -86,7 +84,6 @@ class TermDictionary:
         # key → {rendering: rank}; a lower rank is a more primary sense (earlier gloss, fewer glosses)
         self._entries: dict[str, dict[str, float]] = {}
         self._base = base
-        self._stemmer = Stemmer.Stemmer("english")
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -103,7 +100,7 @@ class TermDictionary:
 
     def key(self, english: str) -> str:
         words = _WORD.findall(english.lower())
-        return " ".join(self._stemmer.stemWords([w for w in words if w not in STOPWORDS]))
+        return " ".join(stem_words([w for w in words if w not in STOPWORDS]))
 
     def add(self, english: str, chinese: str, rank: float = 0.0) -> bool:
         """Add one pair (e.g. a code-list name in both languages); returns whether it was kept."""
@@ -141,7 +138,7 @@ class TermDictionary:
     def translate(self, text: str) -> list[Translation]:
         """The phrases of `text` found in the dictionary, longest match first, in text order."""
         words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and not w.isdigit()]
-        stems = self._stemmer.stemWords(words)
+        stems = stem_words(words)
         out: list[Translation] = []
         i = 0
         while i < len(words):
@@ -175,14 +172,22 @@ def _lines(path: Path) -> Iterator[str]:
         yield from f
 
 
+_default_lock = threading.Lock()
+
+
 @functools.cache
-def default_dictionary() -> TermDictionary:
-    """CC-CEDICT, parsed once per process (about a second; 80,000 English keys)."""
+def _load_default() -> TermDictionary:
     dictionary = TermDictionary()
     path = cedict_path()
     if path is not None:
         dictionary.add_cedict(_lines(path))
     return dictionary
+
+
+def default_dictionary() -> TermDictionary:
+    """CC-CEDICT, parsed once per process (about a second; 80,000 English keys)."""
+    with _default_lock:  # concurrent first queries wait for one parse
+        return _load_default()
 
 
 def translate_query(dictionary: TermDictionary, text: str) -> list[Translation]:
@@ -211,12 +216,14 @@ class QueryTranslator:
     def __init__(self, enabled: bool = True, dictionary: TermDictionary | None = None) -> None:
         self.enabled = enabled
         self._dictionary = dictionary
+        self._lock = threading.Lock()
 
     @property
     def dictionary(self) -> TermDictionary:
-        if self._dictionary is None:
-            self._dictionary = TermDictionary(base=default_dictionary())
-        return self._dictionary
+        with self._lock:  # one dictionary, or domain terms added to a losing copy would vanish
+            if self._dictionary is None:
+                self._dictionary = TermDictionary(base=default_dictionary())
+            return self._dictionary
 
     def add_terms(self, pairs: Iterable[tuple[str, str]]) -> int:
         return sum(self.dictionary.add(en, zh) for en, zh in pairs)

@@ -126,3 +126,12 @@ def test_translated_phrases_count_once_in_coverage(dictionary: TermDictionary) -
     assert engine.lexical_coverage(lone, hits, searcher, engine.translations("maize")) == pytest.approx(
         known / (known + unknown)
     )
+
+
+def test_concurrent_translation_gives_the_sequential_answers(dictionary: TermDictionary) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"pathogen of leaf spot on maize seeds, batch {i}" for i in range(200)]
+    expected = [dictionary.translate(t) for t in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(dictionary.translate, texts)) == expected
