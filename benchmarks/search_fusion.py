@@ -58,9 +58,7 @@ def main(sets: list[str]) -> None:
             text = data.queries[qid]
             terms = engine.analyzer.tokens(text)
             translations = engine.translations(text)
-            text_q = engine.lexical.text_query(
-                terms, engine.field_weights, [t.renderings for t in translations]
-            )
+            text_q = engine.lexical.text_query(terms, engine.field_weights, [t.tokens for t in translations])
             if text_q is None:
                 lex[qid], cov[qid] = [], 0.0
                 continue

@@ -225,7 +225,7 @@ class SearchEngine:
         use_lexical = query.mode in ("lexical", "hybrid") or not use_dense
 
         translations = self.translations(query.text) if has_text else []
-        alternatives = [tr.renderings for tr in translations]
+        alternatives = [tr.tokens for tr in translations]
         text_q = self.lexical.text_query(terms, self.field_weights, alternatives) if has_text else None
         lex_query = self.lexical.combined(text_q, filter_qs) if (text_q is not None or not has_text) else None
 
@@ -280,7 +280,7 @@ class SearchEngine:
             total = max(lex_total, len(fused)) if use_dense else lex_total
 
         page = [cands[doc_id] for doc_id, _ in fused[query.offset : need]]
-        matchable = terms + [t for group in alternatives for tokens in group for t in tokens]
+        matchable = terms + [t for tokens in alternatives for t in tokens]
         hits = self._hits(page, matchable, query, searcher, qvec)
         facets: dict[str, dict[str, int]] = {}
         if query.facets:

@@ -111,14 +111,14 @@ def test_translated_phrases_count_once_in_coverage(dictionary: TermDictionary) -
     text = "maize pathogen"
     terms = engine.analyzer.tokens(text)
     translations = engine.translations(text)
-    alternatives = [tr.renderings for tr in translations]
+    alternatives = [tr.tokens for tr in translations]
     hits, _, searcher = engine.lexical.search(engine.lexical.text_query(terms, None, alternatives), 10)
     # the English words occur nowhere, but each counts with its renderings, which the best hit has
     assert engine.lexical_coverage(terms, hits, searcher, translations) == pytest.approx(1.0)
     assert engine.lexical_coverage(terms, hits, searcher) == pytest.approx(0.0)
     lone = engine.analyzer.tokens("maize xylophone")
     hits, _, searcher = engine.lexical.search(
-        engine.lexical.text_query(lone, None, [tr.renderings for tr in engine.translations("maize")]), 10
+        engine.lexical.text_query(lone, None, [tr.tokens for tr in engine.translations("maize")]), 10
     )
     # "xylophone" has no rendering and occurs nowhere: it keeps the idf of an unknown word
     unknown = engine.lexical.idf_of_unknown(searcher)
