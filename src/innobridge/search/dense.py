@@ -29,6 +29,15 @@ Progress = Callable[[int, int], None]  # (done, total)
 DEFAULT_CENTRING = 0.5
 
 
+def centred(
+    query: npt.NDArray[np.float32], centroid: npt.NDArray[np.float32] | None, share: float
+) -> npt.NDArray[np.float32]:
+    """The vector documents are scored against: the query less `share` × the mean document vector."""
+    if centroid is None or not share:
+        return query
+    return (query - share * centroid).astype(np.float32)
+
+
 class DenseIndex:
     def __init__(self, directory: Path | None, dim: int | None, encoder_name: str | None) -> None:
         self._lock = threading.RLock()

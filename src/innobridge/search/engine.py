@@ -15,11 +15,16 @@ import numpy.typing as npt
 
 from innobridge.search import explain as explain_mod
 from innobridge.search.analysis import Analyzer, add_words
-from innobridge.search.dense import DEFAULT_CENTRING, DenseIndex, Progress
+from innobridge.search.dense import DEFAULT_CENTRING, DenseIndex, Progress, centred
 from innobridge.search.encoders import passage_text
 from innobridge.search.fusion import FusionConfig, fuse
 from innobridge.search.lexical import DEFAULT_WEIGHTS, LexicalHit, LexicalIndex, StoredDoc
-from innobridge.search.translation import AnalysedTranslation, QueryTranslator, TermDictionary
+from innobridge.search.translation import (
+    AnalysedTranslation,
+    QueryTranslator,
+    TermDictionary,
+    coverage_units,
+)
 from innobridge.search.types import Document, Encoder, Hit, Query, SearchResult
 
 log = logging.getLogger(__name__)
@@ -311,10 +316,7 @@ class SearchEngine:
         """The vector documents are scored against: the query minus `centring` × the index's mean
         vector, so that a document's score is its similarity to the query less part of its similarity
         to the average document. Hubs (short titles close to everything) then stop topping every list."""
-        centroid = self.dense.centroid() if self.centring else None
-        if centroid is None:
-            return encoded
-        return (encoded - self.centring * centroid).astype(np.float32)
+        return centred(encoded, self.dense.centroid() if self.centring else None, self.centring)
 
     def lexical_coverage(
         self,
@@ -329,19 +331,17 @@ class SearchEngine:
         by the largest idf among those that occur in the index."""
         if not hits or not terms or searcher is None:
             return 0.0
-        groups = [set(tr.source).union(*tr.renderings) for tr in translations]
-        translated = set().union(*(tr.source for tr in translations))
-        idf = self.lexical.idf(searcher, set(terms).union(*groups))
+        units = coverage_units(terms, translations)
+        idf = self.lexical.idf(searcher, set().union(*units))
         unknown = self.lexical.idf_of_unknown(searcher)
         best = self.lexical.stored(searcher, hits[0].address)
         present = set().union(*(set(t) for t in best.tokens.values()))
-        concepts = [{t} for t in set(terms) - translated] + groups
         total = found = 0.0
-        for concept in concepts:
-            known = [idf[t] for t in concept if idf[t] < unknown]
+        for unit in units:
+            known = [idf[t] for t in unit if idf[t] < unknown]
             weight = max(known) if known else unknown
             total += weight
-            if concept & present:
+            if unit & present:
                 found += weight
         return found / total if total > 0 else 0.0
 
@@ -370,6 +370,9 @@ class SearchEngine:
     ) -> list[Hit]:
         hits: list[Hit] = []
         by_id = self.lexical.stored_many([c.id for c in page if c.address is None or searcher is None])
+        extra: dict[str, float] = {}
+        if query.explain and qvec is not None:
+            extra = self.dense.scores_for(qvec, [c.id for c in page if c.dense_score is None])
         for c in page:
             stored: StoredDoc | None
             if c.address is not None and searcher is not None:
@@ -378,9 +381,7 @@ class SearchEngine:
                 stored = by_id.get(c.id)
             if stored is None:  # deleted between the two reads
                 continue
-            dense_score = c.dense_score
-            if query.explain and dense_score is None and qvec is not None:
-                dense_score = self.dense.scores_for(qvec, [c.id]).get(c.id)
+            dense_score = c.dense_score if c.dense_score is not None else extra.get(c.id)
             hits.append(
                 explain_mod.make_hit(
                     stored.document,

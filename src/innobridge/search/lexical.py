@@ -201,16 +201,20 @@ class LexicalIndex:
     ) -> Any | None:
         """BM25 over the text fields: each query term in each field, boosted by field weight × term count.
 
-        `alternatives`: per translated phrase, the distinct tokens of its renderings; a phrase is one
-        disjunction-max clause over them in the combined field, so it weighs like one word however many
-        renderings it has. Measured against one clause per rendering (each rendering's tokens summed):
-        csl-needs-dev-en 0.826 vs 0.815, en-large 0.709 vs 0.677, English needs at 1M p50 45 vs 63 ms."""
+        `alternatives`: per translated phrase, the distinct tokens of its renderings
+        (`AnalysedTranslation.tokens`); a phrase is one disjunction-max clause over them in the combined
+        field, so it weighs like one word however many renderings it has. Measured against one clause
+        per rendering (each rendering's tokens summed): csl-needs-dev-en 0.826 vs 0.815, en-large
+        0.709 vs 0.677, English needs at 1M p50 45 vs 63 ms."""
         weights = weights or DEFAULT_WEIGHTS
         clauses: list[tuple[Any, Any]] = []
         for term, n in Counter(terms).items():
-            clauses.extend(self._term_clauses(term, weights, float(n)))
+            for field, w in weights.items():
+                if w > 0:
+                    q = tantivy.Query.term_query(self.schema, field, term)
+                    clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, float(w * n))))
         for tokens in alternatives:
-            options = [tantivy.Query.term_query(self.schema, "all", t) for t in dict.fromkeys(tokens)]
+            options = [tantivy.Query.term_query(self.schema, "all", t) for t in tokens]
             if options:
                 dismax = tantivy.Query.disjunction_max_query(options, ALTERNATIVES_TIE_BREAKER)
                 clauses.append(
@@ -219,16 +223,6 @@ class LexicalIndex:
         if not clauses:
             return None
         return tantivy.Query.boolean_query(clauses)
-
-    def _term_clauses(self, term: str, weights: dict[str, float], boost: float) -> list[tuple[Any, Any]]:
-        return [
-            (
-                tantivy.Occur.Should,
-                tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, field, term), w * boost),
-            )
-            for field, w in weights.items()
-            if w > 0
-        ]
 
     def combined(self, text_q: Any | None, filter_qs: Sequence[Any]) -> Any:
         """text AND filters; filters add nothing to the score. No text: all (filtered) documents."""

@@ -34,11 +34,16 @@ from pymilvus import DataType, Function, FunctionType, MilvusClient
 from innobridge.search import explain as explain_mod
 from innobridge.search.analysis import Analyzer, add_words
 from innobridge.search.backend import Progress
-from innobridge.search.dense import DEFAULT_CENTRING
+from innobridge.search.dense import DEFAULT_CENTRING, centred
 from innobridge.search.encoders import CachingEncoder, EmbeddingCache, cache_key, passage_text
 from innobridge.search.fusion import FusionConfig, fuse
 from innobridge.search.lexical import StoredDoc, valid_name
-from innobridge.search.translation import AnalysedTranslation, QueryTranslator, TermDictionary
+from innobridge.search.translation import (
+    AnalysedTranslation,
+    QueryTranslator,
+    TermDictionary,
+    coverage_units,
+)
 from innobridge.search.types import (
     TEXT_FIELDS,
     Document,
@@ -488,10 +493,7 @@ class MilvusBackend:
 
     def dense_query(self, encoded: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """As `SearchEngine.dense_query`: the query minus `centring` × the mean document vector."""
-        centroid = self.centroid() if self.centring else None
-        if centroid is None:
-            return encoded
-        return (encoded - self.centring * centroid).astype(np.float32)
+        return centred(encoded, self.centroid() if self.centring else None, self.centring)
 
     def search(self, query: Query) -> SearchResult:
         if query.limit < 0 or query.offset < 0:
@@ -586,13 +588,11 @@ class MilvusBackend:
         """Share of the query's distinct terms that the best lexical hit contains (uniform weights:
         Milvus exposes no document frequencies; see docs/search-milvus.md). A translated phrase and its
         renderings count as one term."""
-        translated = set().union(*(tr.source for tr in translations))
-        concepts = [{t} for t in set(terms) - translated]
-        concepts += [set(tr.source).union(*tr.renderings[:FLAT_RENDERINGS]) for tr in translations]
-        if not lex_hits or not concepts:
+        units = coverage_units(terms, translations, FLAT_RENDERINGS)
+        if not lex_hits or not units:
             return 0.0
         present = set().union(*(set(t) for t in _stored(lex_hits[0][1]).tokens.values()))
-        return sum(bool(c & present) for c in concepts) / len(concepts)
+        return sum(bool(u & present) for u in units) / len(units)
 
     def add_terms(self, pairs: Iterable[tuple[str, str]]) -> int:
         return self.translator.add_terms(pairs)

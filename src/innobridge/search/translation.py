@@ -15,7 +15,7 @@ import functools
 import importlib.resources
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +77,16 @@ class AnalysedTranslation:
     def tokens(self) -> list[str]:
         """The distinct tokens of all renderings, in rendering order."""
         return list(dict.fromkeys(t for rendering in self.renderings for t in rendering))
+
+
+def coverage_units(
+    terms: Sequence[str], translations: Sequence[AnalysedTranslation], renderings: int | None = None
+) -> list[set[str]]:
+    """The units the fusion gate's coverage counts: each untranslated query term alone, and each
+    translated phrase with (its first `renderings` of) its renderings as one unit."""
+    translated = set().union(*(tr.source for tr in translations))
+    units = [{t} for t in dict.fromkeys(terms) if t not in translated]
+    return units + [set(tr.source).union(*tr.renderings[:renderings]) for tr in translations]
 
 
 class TermDictionary:
