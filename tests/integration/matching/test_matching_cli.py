@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.integration.matching.factories import create, org
 
-from innobridge import cli_matching
+from innobridge.cli import matching as cli_matching
 from innobridge.core import migrate
 from innobridge.core.config import Settings, get_settings
 from innobridge.core.context import Context

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from innobridge.cli_eval import eval_command
+from innobridge.cli.eval import eval_command
 
 from .test_search_evaluation import write_beir
 

@@ -1,13 +1,15 @@
-"""Plain functions behind `innobridge index` and `innobridge match` (wired into the Typer app in cli.py)."""
+"""`innobridge index` and `innobridge match`: the commands and the plain functions behind them."""
 
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
+import typer
 from rich.console import Console
 from rich.progress import TaskID
 
-from innobridge.cli import open_context, progress_bar
+from innobridge.cli.common import console, open_context, progress_bar
 from innobridge.core.errors import AppError
 from innobridge.core.i18n import both
 from innobridge.core.principal import SYSTEM
@@ -15,6 +17,7 @@ from innobridge.matching import indexing, service
 from innobridge.matching.indexing import IndexService
 from innobridge.matching.schemas import CandidateOut, MatchOut
 
+commands = typer.Typer()
 err = Console(stderr=True)
 _LISTS = (
     ("achievements", "科技成果 · Achievements"),
@@ -106,3 +109,30 @@ def match_command(need: int | None, text: str | None, as_json: bool, limit: int)
     finally:
         index.close()
     sys.stdout.write((out.model_dump_json(indent=2) if as_json else render(out)) + "\n")
+
+
+@commands.command()
+def index(
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Re-index every record from the database")
+    ] = False,
+    vectors: Annotated[
+        bool, typer.Option("--vectors", help="Build pending dense vectors now (slow on CPU)")
+    ] = False,
+) -> None:
+    """Search index: state, rebuild, vectors · 检索索引."""
+    index_command(rebuild=rebuild, vectors=vectors)
+
+
+@commands.command()
+def match(
+    need: Annotated[int | None, typer.Option("--need", help="Id of a stored need")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="A need written as free text")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    limit: Annotated[int, typer.Option(help="Candidates per kind")] = 10,
+) -> None:
+    """Rank achievements, experts, institutions and instruments for a need · 需求匹配."""
+    if (need is None) == (text is None):
+        console.print("[red]give exactly one of --need or --text · 请指定 --need 或 --text 之一[/red]")
+        raise typer.Exit(2)
+    match_command(need=need, text=text, as_json=as_json, limit=limit)

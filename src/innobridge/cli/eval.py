@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+import typer
 
 from innobridge.core.config import get_settings
 from innobridge.search.encoders import CachingEncoder, EmbeddingCache, load_encoder
 from innobridge.search.evaluation import evaluate_beir
 from innobridge.search.types import Encoder, Mode
 
+commands = typer.Typer()
 MODES: tuple[Mode, ...] = ("lexical", "dense", "hybrid")
 LABELS = [
     ("ndcg@10", "nDCG@10", "{:.4f}"),
@@ -71,3 +74,16 @@ def eval_command(
         print(json.dumps({k: figures[k] for k in keys}, ensure_ascii=False))
     else:
         print(format_figures(figures))
+
+
+@commands.command("eval")
+def eval_(
+    beir: Annotated[
+        Path, typer.Option("--beir", help="A BEIR folder: corpus.jsonl, queries.jsonl, qrels/test.tsv")
+    ],
+    mode: Annotated[str, typer.Option(help="lexical, dense or hybrid")] = "hybrid",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    limit_docs: Annotated[int | None, typer.Option(help="Index only the first N documents")] = None,
+) -> None:
+    """Evaluate retrieval quality and speed on a BEIR folder (no database) · 检索评测."""
+    eval_command(beir=beir, mode=mode, as_json=as_json, limit_docs=limit_docs)
