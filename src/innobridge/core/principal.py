@@ -1,10 +1,10 @@
-"""Who is acting, and what they may read and write. Pure rules: no database, no web."""
+"""Who is acting: identity, role and organisations. What they may do is core/policy.py and
+core/visibility.py; pure data, no database, no web."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from innobridge.core.models import Visibility
 from innobridge.core.users import Role
 
 # Roles that see internal records of every organisation and may edit any record.
@@ -30,32 +30,6 @@ class Principal:
     @property
     def is_overseer(self) -> bool:
         return not self.is_anonymous and self.role in OVERSEERS
-
-    def readable_levels(self) -> tuple[Visibility, ...]:
-        """Visibility levels readable regardless of ownership."""
-        if self.is_anonymous:
-            return (Visibility.public,)
-        if self.role in INSIDERS:
-            return (Visibility.public, Visibility.registered, Visibility.internal)
-        return (Visibility.public, Visibility.registered)
-
-    def can_read(self, visibility: Visibility, owner_org_id: int | None, created_by_id: int | None) -> bool:
-        if visibility in self.readable_levels():
-            return True
-        return self.owns(owner_org_id, created_by_id)
-
-    def owns(self, owner_org_id: int | None, created_by_id: int | None) -> bool:
-        if self.is_anonymous:
-            return False
-        return (owner_org_id is not None and owner_org_id in self.org_ids) or (
-            created_by_id is not None and created_by_id == self.user_id
-        )
-
-    def can_write(self, owner_org_id: int | None, created_by_id: int | None) -> bool:
-        return self.is_overseer or self.owns(owner_org_id, created_by_id)
-
-    def can_create(self) -> bool:
-        return not self.is_anonymous
 
 
 ANONYMOUS = Principal()

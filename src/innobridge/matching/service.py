@@ -20,6 +20,7 @@ from innobridge.core.i18n import register, t
 from innobridge.core.models import utcnow
 from innobridge.core.principal import Principal
 from innobridge.core.unit_of_work import UnitOfWork
+from innobridge.core.visibility import RECORDS
 from innobridge.matching import rules
 from innobridge.matching.indexing import IndexService
 from innobridge.matching.models import CandidateKind, Introduction, IntroState
@@ -102,7 +103,7 @@ _CODE_SCHEMES = {k: registry_search.ANCESTORS[k] for k in ("discipline", "indust
 
 # --- shared helpers -------------------------------------------------------------------------------
 def _access_filter(actor: Principal) -> dict[str, FilterValue]:
-    return {"access": registry_search.readable_tokens(actor)}
+    return {"access": RECORDS.actor_tokens(actor)}
 
 
 def _load_rows(session: Session, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Any]:
@@ -118,7 +119,7 @@ def _load_rows(session: Session, keys: Iterable[tuple[str, int]]) -> dict[tuple[
 
 
 def _readable(actor: Principal, row: Any) -> bool:
-    return row is not None and actor.can_read(row.visibility, row.owner_org_id, row.created_by_id)
+    return row is not None and RECORDS.may_read(actor, row.visibility, row.owner_org_id, row.created_by_id)
 
 
 def _org_refs(session: Session, actor: Principal, ids: Iterable[int | None]) -> dict[int, OrgRef]:

@@ -11,6 +11,7 @@ from innobridge.core.principal import Principal
 from innobridge.core.unit_of_work import UnitOfWork
 from innobridge.registry.files import Table
 from innobridge.registry.models import Code
+from innobridge.registry.policy import POLICY
 
 SCHEMES = ("discipline", "industry", "region", "ipc", "nsfc")
 _LEVELS = {"门类": 1, "大类": 2, "中类": 3, "小类": 4}
@@ -30,7 +31,7 @@ def _parent(scheme: str, code: str) -> str | None:
 
 def load_codes(uow: UnitOfWork, *, actor: Principal, scheme: str, table: Table) -> dict[str, int]:
     """Upsert a code list. Columns: code, name (or name_zh), optional name_en, parent, level."""
-    if not actor.is_overseer:
+    if not POLICY.may("manage_codes", actor):
         raise Forbidden()
     if scheme not in SCHEMES:
         raise Invalid([FieldError("scheme", "field.invalid", {"detail": f"one of {', '.join(SCHEMES)}"})])

@@ -32,6 +32,7 @@ from innobridge.core.users import Membership, OrgRole
 from innobridge.registry import rules
 from innobridge.registry.entities import SPECS
 from innobridge.registry.models import Organisation, Person
+from innobridge.registry.policy import POLICY
 from innobridge.registry.service import current_input
 
 DedupEntity = Literal["organisation", "person"]
@@ -172,7 +173,7 @@ class DuplicateCandidate(BaseModel):
 
 
 def _require_overseer(actor: Principal) -> None:
-    if not actor.is_overseer:
+    if not POLICY.may("merge", actor):
         raise Forbidden("error.dedup_needs_officer")
 
 

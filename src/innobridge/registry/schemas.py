@@ -242,6 +242,8 @@ class RecordMeta(BaseModel):
     created_at: datetime
     updated_at: datetime
     created_by_id: int | None = None
+    # What the acting user may do with this record now (registry/policy.py), so pages never decide again.
+    allowed_actions: list[str] = Field(default_factory=list)
 
 
 def out_schema(schema_in: type[BaseModel], extra: dict[str, Any] | None = None) -> type[BaseModel]:

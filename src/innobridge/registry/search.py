@@ -6,7 +6,7 @@ the record. Contact fields (e-mail, phone) are never indexed.
 Codes (keyword facets and filters):
   visibility, org (owner organisation id), discipline / industry / ipc / region (exact codes, for facets),
   discipline_any / industry_any / ipc_any / region_any (the codes and their ancestors, for filters: 520
-  finds 52010), access (who may read: see `access_tokens` and `readable_tokens`, which must agree).
+  finds 52010), access (who may read: core/visibility.py's index form).
 Numbers: year, trl.
 """
 
@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from innobridge.core.models import Visibility
-from innobridge.core.principal import Principal
+from innobridge.core.visibility import RECORDS
 from innobridge.registry import models as m
 from innobridge.search.types import Document
 
@@ -33,25 +32,9 @@ def parse_doc_id(value: str) -> tuple[str, int]:
 
 
 # --- access -----------------------------------------------------------------------------------------
-def access_tokens(visibility: Visibility, owner_org_id: int | None, created_by_id: int | None) -> list[str]:
-    """Tokens a record carries: anyone holding one of them may read it (mirrors Principal.can_read)."""
-    tokens = [visibility.value]
-    if visibility == Visibility.internal:
-        if owner_org_id is not None:
-            tokens.append(f"org:{owner_org_id}")
-        if created_by_id is not None:
-            tokens.append(f"user:{created_by_id}")
-    return tokens
-
-
-def readable_tokens(actor: Principal) -> list[str]:
-    """Tokens an actor holds: the visibility levels it reads, its organisations and itself."""
-    tokens = [level.value for level in actor.readable_levels()]
-    if not actor.is_anonymous:
-        tokens += [f"org:{o}" for o in sorted(actor.org_ids)]
-        if actor.user_id is not None:
-            tokens.append(f"user:{actor.user_id}")
-    return tokens
+# The index form of core/visibility.py: a document carries `access_tokens`, a query filters on the
+# actor's `RECORDS.actor_tokens` (tests/integration/core/test_visibility_agrees.py checks all three forms).
+access_tokens = RECORDS.record_tokens
 
 
 # --- codes --------------------------------------------------------------------------------------------

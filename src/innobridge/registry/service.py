@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -16,11 +17,13 @@ from sqlalchemy import ColumnElement, Select, String, cast, false, func, insert,
 from sqlalchemy.orm import Session
 
 from innobridge.core.audit import AuditEvent
-from innobridge.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unauthorized
+from innobridge.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from innobridge.core.principal import Principal
 from innobridge.core.unit_of_work import UnitOfWork
+from innobridge.core.visibility import RECORDS, Columns
 from innobridge.registry.entities import EntitySpec
 from innobridge.registry.models import Organisation
+from innobridge.registry.policy import POLICY, RECORD_ACTIONS
 
 _CONTACT_FIELDS = ("email", "phone")
 
@@ -30,20 +33,14 @@ def _owner_col(spec: EntitySpec) -> Any:
 
 
 def visible_clause(spec: EntitySpec, actor: Principal) -> ColumnElement[bool]:
-    """SQL condition: records of `spec` that `actor` may read."""
+    """SQL condition: records of `spec` that `actor` may read (core/visibility.py's SQL form)."""
     model: Any = spec.model
-    levels = actor.readable_levels()
-    clause = model.visibility.in_(levels)
-    if actor.is_anonymous:
-        return clause  # type: ignore[no-any-return]
-    ors = [clause, model.created_by_id == actor.user_id] if actor.user_id else [clause]
-    if actor.org_ids:
-        ors.append(_owner_col(spec).in_(actor.org_ids))
-    return or_(*ors)
+    return RECORDS.clause(actor, Columns(model.visibility, _owner_col(spec), model.created_by_id))
 
 
 def to_out(spec: EntitySpec, obj: Any, actor: Principal) -> BaseModel:
     out = spec.schema_out.model_validate(obj, from_attributes=True)
+    out.allowed_actions = POLICY.allowed(actor, obj, RECORD_ACTIONS)  # type: ignore[attr-defined]
     if actor.is_anonymous and any(f in spec.schema_out.model_fields for f in _CONTACT_FIELDS):
         out = out.model_copy(update=dict.fromkeys(_CONTACT_FIELDS))
     return out
@@ -51,7 +48,7 @@ def to_out(spec: EntitySpec, obj: Any, actor: Principal) -> BaseModel:
 
 def _load(session: Session, spec: EntitySpec, record_id: int, actor: Principal) -> Any:
     obj = session.get(spec.model, record_id)
-    if obj is None or not actor.can_read(obj.visibility, obj.owner_org_id, obj.created_by_id):
+    if obj is None or not POLICY.may("read", actor, obj):
         raise NotFound(entity=spec.name, id=record_id)  # do not reveal that an unreadable record exists
     return obj
 
@@ -150,13 +147,10 @@ def _check_org_refs(session: Session, spec: EntitySpec, values: dict[str, Any]) 
 
 
 def create_record(uow: UnitOfWork, *, actor: Principal, spec: EntitySpec, data: BaseModel) -> BaseModel:
-    if not actor.can_create():
-        raise Unauthorized()
+    POLICY.require("create", actor)
     session = uow.session
     values = _values(spec, data)
-    owner = values.get("organisation_id")
-    if owner is not None and not actor.can_write(owner, None):
-        raise Forbidden("error.not_member_of_owner")
+    _check_owner(actor, values.get("organisation_id"))
     _check_org_refs(session, spec, values)
     _check_key_free(session, spec, values["key"])
     obj = spec.model(**values, created_by_id=actor.user_id)
@@ -165,6 +159,12 @@ def create_record(uow: UnitOfWork, *, actor: Principal, spec: EntitySpec, data: 
     uow.audit(actor=actor, action="create", entity=spec.name, entity_id=obj.id, changes=_jsonable(values))  # type: ignore[attr-defined]
     uow.changed(spec.name, obj.id)  # type: ignore[attr-defined]
     return to_out(spec, obj, actor)
+
+
+def _check_owner(actor: Principal, owner: int | None) -> None:
+    """A record may be placed only with an organisation the actor may act for."""
+    if owner is not None and not POLICY.may("assign_owner", actor, SimpleNamespace(owner_org_id=owner)):
+        raise Forbidden("error.not_member_of_owner")
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
@@ -183,8 +183,7 @@ def update_record(
 ) -> BaseModel:
     session = uow.session
     obj = _load(session, spec, record_id, actor)
-    if not actor.can_write(obj.owner_org_id, obj.created_by_id):
-        raise Forbidden()
+    POLICY.require("update", actor, obj)
     unknown = set(patch) - set(spec.fields)
     if unknown:
         raise Invalid([FieldError(f, "field.not_editable") for f in sorted(unknown)])
@@ -193,6 +192,8 @@ def update_record(
     except ValidationError as exc:
         raise Invalid(validation_errors(exc)) from exc
     values = _values(spec, data)
+    if values.get("organisation_id") != getattr(obj, "organisation_id", None):
+        _check_owner(actor, values.get("organisation_id"))  # moving a record is placing it anew
     _check_org_refs(session, spec, values)
     _check_key_free(session, spec, values["key"], own_id=obj.id)
     diff = {k: v for k, v in values.items() if getattr(obj, k) != v}
@@ -217,8 +218,7 @@ def delete_record(
 ) -> None:
     session = uow.session
     obj = _load(session, spec, record_id, actor)
-    if not actor.can_write(obj.owner_org_id, obj.created_by_id):
-        raise Forbidden()
+    POLICY.require("delete", actor, obj)
     session.delete(obj)
     session.flush()
     uow.audit(
@@ -260,7 +260,7 @@ def upsert_many(
     Rows must already be valid and their keys unique among themselves. Unchanged rows are left alone, so
     re-importing a file changes nothing.
     """
-    if not actor.is_overseer:
+    if not POLICY.may("import", actor):
         raise Forbidden("error.import_needs_officer")
     session = uow.session
     table: Any = spec.model.__table__

@@ -5,10 +5,7 @@ from pydantic import ValidationError
 
 from innobridge.core import i18n
 from innobridge.core.config import Settings
-from innobridge.core.models import Visibility
-from innobridge.core.principal import ANONYMOUS, SYSTEM, Principal
 from innobridge.core.security import hash_password, password_is_strong, verify_password
-from innobridge.core.users import Role
 
 
 def test_prod_refuses_the_placeholder_secret() -> None:
@@ -41,20 +38,6 @@ def test_passwords_are_hashed_and_checked() -> None:
         and not password_is_strong("short1")
         and not password_is_strong("a" * 12)
     )
-
-
-def test_visibility_rules() -> None:
-    member = Principal(user_id=5, org_ids=frozenset({7}))
-    manager = Principal(user_id=6, role=Role.tech_manager)
-    assert ANONYMOUS.can_read(Visibility.public, None, None)
-    assert not ANONYMOUS.can_read(Visibility.registered, None, None)
-    assert member.can_read(Visibility.registered, None, None)
-    assert not member.can_read(Visibility.internal, 8, None)
-    assert member.can_read(Visibility.internal, 7, None)  # own organisation
-    assert member.can_read(Visibility.internal, None, 5)  # own record
-    assert manager.can_read(Visibility.internal, 8, None)
-    assert not manager.can_write(8, None) and member.can_write(7, None)
-    assert SYSTEM.can_write(8, None) and not ANONYMOUS.can_create()
 
 
 def test_every_message_code_used_in_the_code_is_in_the_catalogue() -> None:
