@@ -41,6 +41,36 @@ class Settings(BaseSettings):
         1_000_000, description="Longest accepted text cell in an import; longer cells reject the row."
     )
     login_rate_limit: int = Field(10, description="Failed logins allowed per account and IP per 15 minutes.")
+    # --- notifications and jobs ---------------------------------------------------------------------
+    public_url: str = Field(
+        "http://127.0.0.1:8000", description="Address of the site as users reach it (links in e-mails)."
+    )
+    smtp_url: str = Field(
+        "",
+        description="SMTP server, smtp://[user:pass@]host:port (smtps:// or ?starttls=1); empty: e-mail off.",
+    )
+    smtp_timeout: float = Field(30.0, description="Seconds an SMTP conversation may wait for the server.")
+    mail_from: str = Field("InnoBridge <noreply@innobridge.local>", description="Sender of e-mails.")
+    mail_max_attempts: int = Field(
+        8, ge=1, description="Delivery attempts before an e-mail is marked failed."
+    )
+    mail_retry_seconds: int = Field(
+        30, ge=1, description="Wait before the first retry; doubled after each further failure."
+    )
+    mail_lease_seconds: int = Field(
+        300, ge=1, description="How long a worker holds an e-mail it is sending before another may retry it."
+    )
+    jobs_url: str = Field(
+        "", description="Job store: empty for a SQLite file in data_dir, or redis://host:port/db."
+    )
+    jobs_workers: int = Field(2, ge=1, description="Worker threads of `innobridge worker` and of the demo.")
+    jobs_daily_hour: int = Field(8, ge=0, le=23, description="Hour (UTC) at which daily jobs run.")
+    intro_reminder_days: int = Field(
+        7, ge=1, description="Days without a move before an open introduction's people are reminded."
+    )
+    digest_min_score: float = Field(
+        0.5, ge=0, description="Least match score a candidate needs to appear in a need's daily digest."
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
@@ -57,6 +87,10 @@ class Settings(BaseSettings):
     @property
     def search_dir(self) -> Path:
         return self.data_dir / "search"
+
+    @property
+    def jobs_file(self) -> Path:
+        return self.data_dir / "jobs.sqlite3"
 
 
 @lru_cache(maxsize=1)
