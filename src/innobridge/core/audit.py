@@ -23,4 +23,5 @@ class AuditEvent(Base):
     from_state: Mapped[str | None] = mapped_column(String(64))
     to_state: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(64))  # from the action's reason-code list
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -77,6 +77,7 @@ class UnitOfWork:
         from_state: str | None = None,
         to_state: str | None = None,
         reason: str | None = None,
+        reason_code: str | None = None,
         changes: dict[str, Any] | None = None,
     ) -> None:
         self.session.add(
@@ -88,6 +89,7 @@ class UnitOfWork:
                 from_state=from_state,
                 to_state=to_state,
                 reason=reason,
+                reason_code=reason_code,
                 changes=changes,
             )
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, DateTime, Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -35,7 +35,7 @@ def _enum(e: type[enum.Enum]) -> Enum:
 
 
 class Introduction(Base):
-    """need ↔ candidate. `state` changes only through service.move_introduction (never an update field)."""
+    """need ↔ candidate. `state` changes only through the workflow (rules.WORKFLOW), never an update field."""
 
     __tablename__ = "introductions"
     __table_args__ = (UniqueConstraint("need_id", "candidate_kind", "candidate_id"),)
@@ -62,3 +62,7 @@ class Introduction(Base):
     negotiating_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Optimistic concurrency: every move bumps it; a move made on a stale version is refused (409).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
