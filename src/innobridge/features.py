@@ -52,6 +52,10 @@ class Feature:
         }.get(part, f"{PACKAGE}.{self.name}.{part}")
 
     @property
+    def package(self) -> str:
+        return f"{PACKAGE}.{self.name}"
+
+    @property
     def templates(self) -> Path | None:
         return ROOT / self.name / "templates" if "templates" in self.parts else None
 
@@ -65,8 +69,8 @@ def feature(name: str, parts: str) -> Feature:
 
 
 FEATURES: tuple[Feature, ...] = (
-    feature("registry", "models api cli"),
-    feature("matching", "models api cli"),
+    feature("registry", "models api pages templates cli"),
+    feature("matching", "models api pages templates cli jobs"),
 )
 
 

@@ -9,12 +9,10 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from innobridge import __version__
+from innobridge import __version__, features
 from innobridge.core.config import get_settings
 from innobridge.core.context import Context
 from innobridge.matching import indexing
-from innobridge.matching.api import router as matching_api
-from innobridge.registry.api import router as registry_api
 from innobridge.web import problems
 from innobridge.web.csrf import CSRFMiddleware
 from innobridge.web.errorpages import html_error, wants_html
@@ -51,10 +49,12 @@ def create_app(context: Context) -> FastAPI:
         max_age=14 * 24 * 3600,
     )
     problems.install(app)
-    app.include_router(registry_api)
-    app.include_router(matching_api)
+    for api_router in features.load_all("api"):
+        app.include_router(api_router)
     indexing.install(context)
     app.include_router(pages_router)
+    for page_router in features.load_all("pages"):
+        app.include_router(page_router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", include_in_schema=False)

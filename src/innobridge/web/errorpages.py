@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from innobridge.core.i18n import t
-from innobridge.web.problems import request_lang
+from innobridge.web.lang import request_lang
 from innobridge.web.render import render
 
 _LEADS = {404: "error.page_not_found_lead", 403: "error.forbidden_lead", 500: "error.internal_lead"}

@@ -12,13 +12,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from innobridge.core.errors import AppError, Invalid
 from innobridge.core.i18n import Lang, t
+from innobridge.web.errorpages import html_error, wants_html
+from innobridge.web.lang import request_lang
 
+__all__ = ["install", "problem", "request_lang"]
 log = logging.getLogger("innobridge.web")
-
-
-def request_lang(request: Request) -> Lang:
-    lang = request.cookies.get("lang") or request.headers.get("accept-language", "zh")[:2]
-    return "en" if lang == "en" else "zh"
 
 
 def problem(
@@ -46,9 +44,7 @@ def _field_errors(errors: list[Any], lang: Lang) -> list[dict[str, Any]]:
 
 
 def install(app: FastAPI) -> None:
-    # Pages (every path outside /api/) get friendly HTML error pages; imported here to avoid a cycle.
-    from innobridge.web.errorpages import html_error, wants_html
-
+    # Pages (every path outside /api/) get friendly HTML error pages; the API gets problem+json.
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
         if wants_html(request):

@@ -1,4 +1,7 @@
-"""Page rendering: one Jinja2 environment, the shell's context (language, user, CSRF token, flash)."""
+"""Page rendering: one Jinja2 environment, the shell's context (language, user, CSRF token, flash).
+
+Templates: the shell's by bare name (`base.html`, `_macros.html`), each feature's under its name
+(`registry/record_list.html` is `registry/templates/record_list.html`), from the manifest."""
 
 from __future__ import annotations
 
@@ -11,21 +14,31 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
+from innobridge import features
 from innobridge.core.i18n import Lang, t
 from innobridge.core.principal import Principal
 from innobridge.web import labels as _labels  # noqa: F401 - registers the UI messages
 from innobridge.web.csrf import ensure_token
-from innobridge.web.problems import request_lang
+from innobridge.web.lang import request_lang
+
+
+def template_loader() -> BaseLoader:
+    """The shell's templates, then every feature's behind its prefix: a feature's page names its
+    templates `"<feature>/<file>"`, so two features can never shadow each other's files."""
+    by_feature: dict[str, BaseLoader] = {
+        f.name: PackageLoader(f.package, "templates") for f in features.FEATURES if f.has("templates")
+    }
+    return ChoiceLoader([PackageLoader("innobridge.web", "templates"), PrefixLoader(by_feature)])
 
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("innobridge.web", "templates"),
+        loader=template_loader(),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,

@@ -1,11 +1,12 @@
-"""HTML routes by area; each module has its own router, gathered here."""
+"""The shell's HTML routes (home, language, accounts, admin), one router per module, gathered here;
+features' pages are their own (`<feature>/pages`, named in the manifest) and web/app.py adds them."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from innobridge.web.pages import accounts, admin, data, matching, records, search, shell
+from innobridge.web.pages import accounts, admin, shell
 
 router = APIRouter(include_in_schema=False)
-for _module in (shell, accounts, admin, search, matching, data, records):
+for _module in (shell, accounts, admin):
     router.include_router(_module.router)

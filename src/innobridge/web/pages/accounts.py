@@ -20,8 +20,8 @@ from innobridge.registry import service
 from innobridge.registry.entities import SPECS
 from innobridge.web.csrf import rotate_token
 from innobridge.web.forms import FORM_ERROR, errors_by_field, pydantic_errors
+from innobridge.web.lang import request_lang
 from innobridge.web.pages.deps import client_ip, form_data, form_str, safe_next
-from innobridge.web.problems import request_lang
 from innobridge.web.render import flash, redirect, render
 
 router = APIRouter()

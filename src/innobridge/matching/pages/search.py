@@ -82,7 +82,7 @@ def search_page(
     pages = max(1, min(MAX_PAGE, -(-result.total // PAGE_SIZE)))
     return render(
         request,
-        "search.html",
+        "matching/search.html",
         principal=principal,
         title=q or None,
         q=q,

@@ -19,13 +19,13 @@ from innobridge.matching import rules
 from innobridge.matching import service as matching
 from innobridge.matching.indexing import IndexService
 from innobridge.matching.models import CandidateKind, IntroState
+from innobridge.matching.pages.search import get_index
 from innobridge.matching.schemas import IntroductionIn, IntroductionQuery
 from innobridge.registry import service as registry
 from innobridge.registry.entities import SPECS
 from innobridge.web.forms import message, pydantic_errors
+from innobridge.web.lang import request_lang
 from innobridge.web.pages.deps import form_data, form_str
-from innobridge.web.pages.search import get_index
-from innobridge.web.problems import request_lang
 from innobridge.web.render import flash, redirect, render
 
 router = APIRouter()
@@ -70,7 +70,7 @@ def need_matches(
     may_introduce = rules.may_suggest(principal, getattr(need, "organisation_id", None))
     return render(
         request,
-        "matches.html",
+        "matching/matches.html",
         principal=principal,
         title=str(need.title),  # type: ignore[attr-defined]
         heading_key="ui.match.for_need",
@@ -112,7 +112,7 @@ def achievement_matches(
     ]
     return render(
         request,
-        "matches.html",
+        "matching/matches.html",
         principal=principal,
         title=str(ach.title),  # type: ignore[attr-defined]
         heading_key="ui.match.for_achievement",
@@ -175,7 +175,7 @@ def introductions(
     result = matching.list_introductions(session, actor=principal, query=query)
     return render(
         request,
-        "introductions.html",
+        "matching/introductions.html",
         principal=principal,
         title=None,
         items=result.items,
@@ -200,7 +200,7 @@ def introduction(
     actions = [rules.ACTIONS[a] for a in intro.actions if rules.may_take(principal, a, need_owner)]
     return render(
         request,
-        "introduction.html",
+        "matching/introduction.html",
         principal=principal,
         intro=intro,
         actions=actions,
@@ -236,7 +236,7 @@ def move(
         lang = request_lang(request)
         return render(
             request,
-            "introduction.html",
+            "matching/introduction.html",
             principal=principal,
             status_code=422,
             intro=intro,

@@ -19,10 +19,10 @@ from innobridge.core.principal import Principal
 from innobridge.core.unit_of_work import UnitOfWork
 from innobridge.registry import service
 from innobridge.registry.entities import ORDER, SPECS, EntitySpec
-from innobridge.web import related
+from innobridge.registry.pages import related
 from innobridge.web.forms import FieldView, errors_by_field, form_to_input, pydantic_errors, schema_fields
+from innobridge.web.lang import request_lang
 from innobridge.web.pages.deps import form_data
-from innobridge.web.problems import request_lang
 from innobridge.web.render import flash, redirect, render
 
 router = APIRouter()
@@ -128,7 +128,7 @@ def _add_routes(spec: EntitySpec) -> None:
         kind_field = next((f for f in kinds if f.name == "kind"), None)
         return render(
             request,
-            "record_list.html",
+            "registry/record_list.html",
             principal=principal,
             title=_entity_label(spec, request),
             spec=spec,
@@ -155,7 +155,7 @@ def _add_routes(spec: EntitySpec) -> None:
         fields = record_fields(session, principal, spec, request_lang(request), values, {})
         return render(
             request,
-            "record_form.html",
+            "registry/record_form.html",
             principal=principal,
             spec=spec,
             fields=fields,
@@ -196,7 +196,7 @@ def _add_routes(spec: EntitySpec) -> None:
         fields = schema_fields(spec.schema_in, request_lang(request), record.model_dump(), skip=frozenset())
         return render(
             request,
-            "record_detail.html",
+            "registry/record_detail.html",
             principal=principal,
             spec=spec,
             record=record,
@@ -218,7 +218,7 @@ def _add_routes(spec: EntitySpec) -> None:
         fields = record_fields(session, principal, spec, request_lang(request), record.model_dump(), {})
         return render(
             request,
-            "record_form.html",
+            "registry/record_form.html",
             principal=principal,
             spec=spec,
             fields=fields,
@@ -284,7 +284,7 @@ def _form_again(
     form_errors = [m for name, msgs in errors.items() if name not in shown for m in msgs]
     return render(
         request,
-        "record_form.html",
+        "registry/record_form.html",
         principal=principal,
         spec=spec,
         fields=fields,
@@ -345,4 +345,4 @@ def records_index(
             session, actor=principal, spec=spec, query=service.ListQuery(page_size=1)
         )
         counts.append((spec, total))
-    return render(request, "records_index.html", principal=principal, counts=counts)
+    return render(request, "registry/records_index.html", principal=principal, counts=counts)

@@ -23,8 +23,8 @@ from innobridge.core.unit_of_work import UnitOfWork
 from innobridge.registry import exporting, files, importing, service
 from innobridge.registry.entities import BY_PLURAL, ORDER, SPECS, EntitySpec
 from innobridge.web.forms import FORM_ERROR, errors_by_field, field_label
+from innobridge.web.lang import request_lang
 from innobridge.web.pages.deps import form_data, form_str
-from innobridge.web.problems import request_lang
 from innobridge.web.render import render
 
 router = APIRouter(prefix="/data")
@@ -58,7 +58,7 @@ def _import_form(
     spec = SPECS.get(entity) if entity else None
     return render(
         request,
-        "data.html",
+        "registry/data.html",
         principal=principal,
         status_code=status_code,
         title=t("ui.data.title", request_lang(request)),
@@ -128,7 +128,7 @@ def import_file(
                 writer.writerow([files.neutralise(v) for v in row])
     return render(
         request,
-        "import_result.html",
+        "registry/import_result.html",
         principal=principal,
         title=t("ui.data.result", lang),
         spec=spec,
