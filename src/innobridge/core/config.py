@@ -72,6 +72,18 @@ class Settings(BaseSettings):
         0.5, ge=0, description="Least match score a candidate needs to appear in a need's daily digest."
     )
 
+    # --- stored documents (core/storage) ------------------------------------------------------------
+    storage_url: str = Field(
+        "", description="Document store: empty for files/ in data_dir, a directory, or s3://bucket/prefix?…"
+    )
+    upload_max_bytes: int = Field(
+        25_000_000, ge=1, description="Largest accepted upload; reading stops as soon as it is passed."
+    )
+    upload_allowed_types: tuple[Literal["pdf", "png", "jpeg", "docx", "xlsx", "pptx", "txt"], ...] = Field(
+        ("pdf", "png", "jpeg", "docx", "xlsx", "pptx", "txt"),
+        description="Document types accepted, recognised from the content (never the name).",
+    )
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.env == "prod" and self.secret_key == DEV_SECRET:

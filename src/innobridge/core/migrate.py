@@ -15,6 +15,7 @@ from innobridge.core.models import Base
 MODEL_MODULES = (
     "innobridge.core.users",
     "innobridge.core.audit",
+    "innobridge.core.storage.models",
     "innobridge.core.notifications.models",
     "innobridge.registry.models",
     "innobridge.matching.models",

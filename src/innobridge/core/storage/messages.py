@@ -1,0 +1,36 @@
+"""zh/en messages of stored documents: each refusal names the file and what was refused."""
+
+from __future__ import annotations
+
+from innobridge.core.i18n import register
+
+register(
+    {
+        "storage.too_large": {
+            "zh": "文件「{name}」超过大小上限 {limit}，未予接收",
+            "en": "{name} is larger than the {limit} limit and was refused",
+        },
+        "storage.empty": {
+            "zh": "文件「{name}」是空文件，未予接收",
+            "en": "{name} is empty and was refused",
+        },
+        "storage.type_refused": {
+            "zh": "文件「{name}」按内容识别为 {detected}，不在允许的类型之内（允许：{allowed}），未予接收",
+            "en": "{name} is {detected} by its content, which is not an accepted type "
+            "(accepted: {allowed}); refused",
+        },
+        "storage.no_name": {
+            "zh": "请提供文件名（name 参数）",
+            "en": "give the file's name (the name parameter)",
+        },
+        "storage.blob_missing": {
+            "zh": "该文件的内容已不在存储中，请联系管理员",
+            "en": "this file's content is missing from the store; please tell an administrator",
+        },
+        "storage.kind.contract": {"zh": "合同", "en": "contract"},
+        "storage.kind.evidence": {"zh": "证明材料", "en": "evidence"},
+        "storage.kind.application": {"zh": "申请材料", "en": "application"},
+        "storage.kind.report": {"zh": "报告", "en": "report"},
+        "storage.kind.other": {"zh": "其他", "en": "other"},
+    }
+)
