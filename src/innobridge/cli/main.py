@@ -17,6 +17,7 @@ CORE_COMMANDS = (
     "innobridge.cli.demo:commands",  # demo
     "innobridge.cli.users:commands",  # user create, user token
     "innobridge.cli.eval:commands",  # eval (search quality on a BEIR folder; no database)
+    "innobridge.cli.jobs:commands",  # worker, mail test
 )
 
 app = typer.Typer(

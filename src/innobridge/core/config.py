@@ -69,7 +69,7 @@ class Settings(BaseSettings):
         7, ge=1, description="Days without a move before an open introduction's people are reminded."
     )
     digest_min_score: float = Field(
-        0.5, ge=0, description="Least match score a candidate needs to appear in a need's daily digest."
+        0.3, ge=0, description="Least match score (0–1) a candidate needs to enter a need's daily digest."
     )
 
     # --- stored documents (core/storage) ------------------------------------------------------------

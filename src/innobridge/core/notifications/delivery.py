@@ -228,6 +228,17 @@ def _failed(ctx: Context, outbox_id: int, refused: _Refused, *, attempts: int, l
     )
 
 
+def give_up(ctx: Context, outbox_id: int, detail: str) -> None:
+    """Mark an unfinished row failed (e.g. a test message that could not be sent at once)."""
+    with ctx.uow() as uow:
+        uow.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id, OutboxMessage.status != OutboxStatus.sent)
+            .values(status=OutboxStatus.failed, last_error=detail[:2000], lease_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
 def due(ctx: Context, *, within: timedelta, limit: int = 1000) -> list[tuple[int, datetime]]:
     """Unfinished rows that may be attempted within `within` from now, with the time each may be."""
     now = _now()
