@@ -69,8 +69,8 @@ def feature(name: str, parts: str) -> Feature:
 
 
 FEATURES: tuple[Feature, ...] = (
-    feature("registry", "models api pages templates cli"),
-    feature("matching", "models api pages templates cli jobs"),
+    feature("registry", "models api pages templates cli search"),
+    feature("matching", "models api pages templates cli jobs messages"),
 )
 
 

@@ -18,6 +18,7 @@ CORE_COMMANDS = (
     "innobridge.cli.users:commands",  # user create, user token
     "innobridge.cli.eval:commands",  # eval (search quality on a BEIR folder; no database)
     "innobridge.cli.jobs:commands",  # worker, mail test
+    "innobridge.cli.docs:commands",  # docs (generated workflow pages)
 )
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app = typer.Typer(
 )
 for _path in (*CORE_COMMANDS, *features.modules("cli")):
     app.add_typer(features.load(_path))
+features.load_all("messages")  # the i18n catalogue holds every feature's texts
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -11,20 +11,29 @@ from sqlalchemy import Engine, MetaData
 
 from innobridge.core.models import Base
 
-# Modules that declare tables; core cannot import features, so they are named here as data.
+# Core's modules that declare tables. Features' modules come from the manifest (innobridge/features.py),
+# read by name: it is data (import paths) and loads no feature, so core still imports none; and the list
+# is kept once, where a feature is added, rather than passed in by every caller (CLI, tests, alembic's
+# env.py), where one caller that forgot would get a schema missing tables, and autogenerate would
+# propose dropping them.
+MANIFEST = "innobridge.features"
 MODEL_MODULES = (
     "innobridge.core.users",
     "innobridge.core.audit",
     "innobridge.core.storage.models",
     "innobridge.core.notifications.models",
-    "innobridge.registry.models",
-    "innobridge.matching.models",
 )
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
+def model_modules() -> tuple[str, ...]:
+    """Every module that declares tables: core's, then each manifest feature's `models`."""
+    feature_models: list[str] = importlib.import_module(MANIFEST).modules("models")
+    return (*MODEL_MODULES, *feature_models)
+
+
 def all_metadata() -> MetaData:
-    for module in MODEL_MODULES:
+    for module in model_modules():
         importlib.import_module(module)
     return Base.metadata
 

@@ -36,6 +36,7 @@ def create_app(context: Context) -> FastAPI:
         description="科技创新服务平台 API · Science-and-technology innovation services API",
     )
     app.state.context = context
+    features.load_all("messages")  # the i18n catalogue holds every feature's texts before a request
     app.state.login_limiter = LoginLimiter(context.settings.login_rate_limit)
     # Middleware added last runs first: the session is loaded before the CSRF check reads it.
     app.add_middleware(CSRFMiddleware, refuse=_refuse_csrf)
