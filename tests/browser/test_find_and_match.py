@@ -84,8 +84,14 @@ def test_manager_introduces_a_suggestion_and_moves_it_forward(page: Page, live_s
     expect(page.locator(".form-error")).to_contain_text("必填")
     expect(page.get_by_test_id("state")).to_have_text("洽谈中")
     shot(page, "introduction")
+    decline = page.locator("form[data-action=decline]")
+    decline.locator("select[name=reason_code]").select_option("price")
+    decline.locator("input[name=reason]").fill("报价超出预算")
+    decline.locator("button").click()
+    expect(page.get_by_test_id("state")).to_have_text("已谢绝")
+    expect(page.get_by_test_id("timeline")).to_contain_text("价格或条件不合适")
     page.goto(live_server.url + "/introductions")
-    expect(page.locator("table.list")).to_contain_text("洽谈中")
+    expect(page.locator("table.list")).to_contain_text("已谢绝")
 
 
 def test_research_holder_sees_candidate_needs_for_an_achievement(page: Page, live_server: LiveServer) -> None:

@@ -175,10 +175,16 @@ def move_introduction(
     uow: UnitOfWork = Depends(get_uow),
     actor: Principal = Depends(require_user),
 ) -> IntroductionOut:
-    reason = data.reason if data else None
+    data = data or MoveIn()
     with uow:
         return service.move_introduction(
-            uow, actor=actor, introduction_id=introduction_id, action=action, reason=reason
+            uow,
+            actor=actor,
+            introduction_id=introduction_id,
+            action=action,
+            version=data.version,
+            reason=data.reason,
+            reason_code=data.reason_code,
         )
 
 

@@ -7,11 +7,6 @@ from innobridge.matching import rules
 
 register(
     {
-        "matching.error.unknown_action": {"zh": "未知的对接操作：{action}", "en": "Unknown action: {action}"},
-        "matching.error.illegal_move": {
-            "zh": "对接当前为“{state}”状态，不能执行“{action}”",
-            "en": "The introduction is {state}; '{action}' is not possible now",
-        },
         "matching.error.duplicate_introduction": {
             "zh": "该需求与该对象的对接已存在",
             "en": "This need is already introduced to this candidate",
@@ -41,5 +36,49 @@ register(
         "matching.facet.year": {"zh": "年份", "en": "Year"},
     }
 )
-for _action in rules.ACTIONS.values():
+for _action in rules.ACTIONS:
     register({f"matching.action.{_action.name}": {"zh": _action.label_zh, "en": _action.label_en}})
+
+# Notifications of the introduction workflow (core/notifications renders them in each reader's language).
+register(
+    {
+        "notify.introduction.created.subject": {
+            "zh": "需求“{need}”有 {count} 个新的对接建议",
+            "en": "{count} new introduction(s) for the need “{need}”",
+        },
+        "notify.introduction.created.body": {
+            "zh": "为需求“{need}”推荐了：{candidates}。请查看并决定是否联系。",
+            "en": "Suggested for “{need}”: {candidates}. Have a look and decide whether to get in touch.",
+        },
+        "notify.introduction.created.label": {"zh": "新的对接建议", "en": "New introductions"},
+    }
+)
+for _action in rules.ACTIONS:
+    register(
+        {
+            f"notify.introduction.{_action.name}.subject": {
+                "zh": "对接“{need} ↔ {candidate}”：" + _action.label_zh,
+                "en": "Introduction “{need} ↔ {candidate}”: " + _action.label_en,
+            },
+            f"notify.introduction.{_action.name}.body": {
+                "zh": "对接状态现为“{state_zh}”。原因：{reason_code_zh}；{reason}",
+                "en": "The introduction is now {state_en}. Reason: {reason_code_en}; {reason}",
+            },
+            f"notify.introduction.{_action.name}.label": {
+                "zh": "对接" + _action.label_zh,
+                "en": "Introduction: " + _action.label_en.lower(),
+            },
+        }
+    )
+
+register(
+    {
+        "matching.stamp.contacted_at": {"zh": "联系时间", "en": "Contacted on"},
+        "matching.stamp.negotiating_at": {"zh": "进入洽谈", "en": "Negotiating since"},
+        "matching.stamp.signed_at": {"zh": "签约时间", "en": "Signed on"},
+        "matching.stamp.closed_at": {"zh": "关闭时间", "en": "Closed on"},
+        "matching.history.create": {"zh": "创建对接", "en": "Introduced"},
+        "matching.history.suggest": {"zh": "系统推荐", "en": "Suggested by matching"},
+        "ui.intro.reason_code": {"zh": "原因类别", "en": "Reason"},
+    }
+)

@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, DateTime, Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from innobridge.core.models import Base, utcnow
+from innobridge.registry.models import Need
 
 
 class CandidateKind(enum.StrEnum):
@@ -64,5 +65,12 @@ class Introduction(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Optimistic concurrency: every move bumps it; a move made on a stale version is refused (409).
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    need: Mapped[Need] = relationship(Need, lazy="joined", innerjoin=True)
+
+    @property
+    def need_org_id(self) -> int | None:
+        """The organisation that posted the need (the need's side of the introduction)."""
+        return self.need.organisation_id
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}

@@ -1,5 +1,5 @@
-"""Pure rules of matching: the introduction workflow as data, who may move it, result diversification,
-and the matching-rate funnel. No database, no web."""
+"""Pure rules of matching: the introduction workflow as data, result diversification and the
+matching-rate funnel. No database, no web."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from innobridge.core.principal import INSIDERS, Principal
+from innobridge.core.workflow import Action, ReasonCode, State
 from innobridge.matching.models import IntroState
 
 S = IntroState
@@ -18,87 +18,80 @@ CLOSED_STATES = frozenset({S.signed, S.declined, S.withdrawn})
 ACCEPTED_STATES = frozenset({S.contacted, S.negotiating, S.signed})
 
 
-@dataclass(frozen=True)
-class Action:
-    """One move of the workflow (one button): the states it starts from and the state it leads to."""
-
-    name: str
-    sources: frozenset[IntroState]
-    target: IntroState
-    needs_reason: bool
-    label_zh: str
-    label_en: str
-
-
-ACTIONS: dict[str, Action] = {
-    a.name: a
-    for a in (
-        Action("contact", frozenset({S.suggested}), S.contacted, False, "已联系", "Contacted"),
-        Action("negotiate", frozenset({S.contacted}), S.negotiating, False, "进入洽谈", "Negotiating"),
-        Action("sign", frozenset({S.negotiating}), S.signed, False, "已签约", "Signed"),
-        Action("decline", OPEN_STATES, S.declined, True, "谢绝", "Decline"),
-        Action("withdraw", OPEN_STATES, S.withdrawn, True, "撤回", "Withdraw"),
-        Action("reopen", frozenset({S.declined, S.withdrawn}), S.suggested, True, "重新打开", "Reopen"),
-    )
-}
-# Timestamp column set when a state is first reached (funnel measurements read them).
-STAMPS: dict[IntroState, str] = {
-    S.contacted: "contacted_at",
-    S.negotiating: "negotiating_at",
-    S.signed: "signed_at",
-    S.declined: "closed_at",
-    S.withdrawn: "closed_at",
-}
-# Who may: managers (technology managers, programme officers, platform admins) take any action;
-# members of the need's owner organisation may only step back from their own introductions.
-MANAGER_ACTIONS = frozenset(ACTIONS)
-NEED_OWNER_ACTIONS = frozenset({"decline", "withdraw"})
-
-
-class IllegalMove(ValueError):
-    """The action does not exist or cannot start from the current state."""
-
-
-def action_for(name: str) -> Action:
-    action = ACTIONS.get(name)
-    if action is None:
-        raise IllegalMove(f"unknown action {name!r}")
-    return action
-
-
-def check_move(state: IntroState, action_name: str, reason: str | None = None) -> IntroState:
-    """The state `action_name` leads to from `state`; IllegalMove when it is not a legal move now."""
-    action = action_for(action_name)
-    if state not in action.sources:
-        raise IllegalMove(f"{action_name} cannot start from {state}")
-    if action.needs_reason and not (reason and reason.strip()):
-        raise IllegalMove(f"{action_name} needs a reason")
-    return action.target
-
-
-def available_actions(state: IntroState) -> list[str]:
-    return [a.name for a in ACTIONS.values() if state in a.sources]
-
-
-def is_manager(actor: Principal) -> bool:
-    return not actor.is_anonymous and actor.role in INSIDERS
-
-
-def may_take(actor: Principal, action_name: str, need_owner_org_id: int | None) -> bool:
-    """Permission only: whether this actor may take this action on an introduction of that need."""
-    if actor.is_anonymous:
-        return False
-    if is_manager(actor):
-        return action_name in MANAGER_ACTIONS
-    owns_need = need_owner_org_id is not None and need_owner_org_id in actor.org_ids
-    return owns_need and action_name in NEED_OWNER_ACTIONS
-
-
-def may_suggest(actor: Principal, need_owner_org_id: int | None) -> bool:
-    """Managers, and members of the organisation that posted the need, may ask for suggestions."""
-    if is_manager(actor):
-        return True
-    return not actor.is_anonymous and need_owner_org_id is not None and need_owner_org_id in actor.org_ids
+DECLINE_REASONS = (
+    ReasonCode("not_relevant", "技术方向不符", "Not what is needed"),
+    ReasonCode("not_ready", "成熟度不够", "Not mature enough"),
+    ReasonCode("price", "价格或条件不合适", "Price or terms do not fit"),
+    ReasonCode("timing", "时机不合适", "Wrong timing"),
+    ReasonCode("other_partner", "已选择其他合作方", "Chose another partner"),
+    ReasonCode("no_response", "对方无回应", "No response"),
+    ReasonCode("other", "其他", "Other"),
+)
+STATES = (
+    State(S.suggested, "待联系", "Suggested"),
+    State(S.contacted, "已联系", "Contacted"),
+    State(S.negotiating, "洽谈中", "Negotiating"),
+    State(S.signed, "已签约", "Signed", final=True),
+    State(S.declined, "已谢绝", "Declined", final=True),
+    State(S.withdrawn, "已撤回", "Withdrawn", final=True),
+)
+_OPEN = frozenset(s.value for s in OPEN_STATES)
+# The introduction workflow as data (docs/workflows/introduction.md is generated from it). Who may is
+# matching/policy.py; the engine (core/workflow.py) checks both, stamps, audits and notifies.
+ACTIONS = (
+    Action(
+        "contact",
+        frozenset({S.suggested}),
+        S.contacted,
+        "已联系",
+        "Contacted",
+        "broker",
+        stamp="contacted_at",
+    ),
+    Action(
+        "negotiate",
+        frozenset({S.contacted}),
+        S.negotiating,
+        "进入洽谈",
+        "Negotiating",
+        "broker",
+        stamp="negotiating_at",
+    ),
+    Action("sign", frozenset({S.negotiating}), S.signed, "已签约", "Signed", "broker", stamp="signed_at"),
+    Action(
+        "decline",
+        _OPEN,
+        S.declined,
+        "谢绝",
+        "Decline",
+        "step_back",
+        reason=True,
+        reason_codes=DECLINE_REASONS,
+        stamp="closed_at",
+        stamp_once=False,
+    ),
+    Action(
+        "withdraw",
+        _OPEN,
+        S.withdrawn,
+        "撤回",
+        "Withdraw",
+        "step_back",
+        reason=True,
+        stamp="closed_at",
+        stamp_once=False,
+    ),
+    Action(
+        "reopen",
+        frozenset({S.declined, S.withdrawn}),
+        S.suggested,
+        "重新打开",
+        "Reopen",
+        "broker",
+        reason=True,
+        clears=("closed_at",),
+    ),
+)
 
 
 # --- diversification ------------------------------------------------------------------------------

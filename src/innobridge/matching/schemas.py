@@ -117,6 +117,9 @@ class MatchOut(BaseModel):
     institutions: list[CandidateOut]
     instruments: list[CandidateOut]
     dense: bool = Field(description="Whether semantic (vector) similarity took part in the ranking")
+    allowed_actions: list[str] = Field(
+        default_factory=list, description="What the acting user may do with this need's matches (suggest)"
+    )
 
 
 class AchievementMatchOut(BaseModel):
@@ -136,7 +139,44 @@ class IntroductionIn(_In):
 
 
 class MoveIn(_In):
+    version: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="The version you saw; a stale one is refused with 409"
+    )
     reason: str | None = Field(None, max_length=2000)
+    reason_code: str | None = Field(None, max_length=64, description="One of the action's reason codes")
+
+
+class ReasonCodeOut(BaseModel):
+    code: str
+    label_zh: str
+    label_en: str
+
+
+class HistoryOut(BaseModel):
+    """One step of an introduction's timeline (from its audit events), labelled in both languages."""
+
+    at: datetime
+    action: str
+    action_zh: str
+    action_en: str
+    to_state: str | None = None
+    to_zh: str | None = None
+    to_en: str | None = None
+    actor: str | None = None
+    reason: str | None = None
+    reason_code: str | None = None
+    reason_code_zh: str | None = None
+    reason_code_en: str | None = None
+
+
+class ActionOut(BaseModel):
+    """An action the acting user may take now (one button)."""
+
+    name: str
+    label_zh: str
+    label_en: str
+    reason_required: bool = False
+    reason_codes: list[ReasonCodeOut] = Field(default_factory=list)
 
 
 class IntroductionOut(BaseModel):
@@ -162,7 +202,13 @@ class IntroductionOut(BaseModel):
     closed_at: datetime | None = None
     need_title: str | None = None
     candidate_title: str | None = None
-    actions: list[str] = Field(default_factory=list, description="Moves legal from the current state")
+    version: int = Field(description="Send it back with a move: a stale version is refused (409)")
+    state_label_zh: str = ""
+    state_label_en: str = ""
+    allowed_actions: list[ActionOut] = Field(
+        default_factory=list, description="Actions the acting user may take now (legal and permitted)"
+    )
+    history: list[HistoryOut] = Field(default_factory=list, description="What happened (single reads only)")
 
 
 class SuggestOut(BaseModel):

@@ -98,12 +98,17 @@ def test_introductions_through_the_api(
 
     intro = next(i for i in created if i["candidate_kind"] == "achievement")["id"]
     r = client.post(f"/api/v1/introductions/{intro}/sign", headers=manager)
-    assert r.status_code == 409 and r.json()["code"] == "matching.error.illegal_move"
+    assert r.status_code == 409 and r.json()["code"] == "workflow.error.illegal_move"
     assert client.post(f"/api/v1/introductions/{intro}/teleport", headers=manager).status_code == 404
     assert client.post(f"/api/v1/introductions/{intro}/decline", headers=manager).status_code == 422
     r = client.post(f"/api/v1/introductions/{intro}/contact", headers=manager, json={"reason": "电话沟通"})
     assert r.status_code == 200 and r.json()["state"] == "contacted"
-    assert r.json()["actions"] == ["negotiate", "decline", "withdraw"]
+    assert [a["name"] for a in r.json()["allowed_actions"]] == ["negotiate", "decline", "withdraw"]
+    seen = r.json()["version"]
+    again = client.post(
+        f"/api/v1/introductions/{intro}/negotiate", headers=manager, json={"version": seen - 1}
+    )
+    assert again.status_code == 409 and again.headers["content-type"].startswith("application/problem+json")
 
     listed = client.get("/api/v1/introductions", params={"state": "contacted"}, headers=manager).json()
     assert [i["id"] for i in listed["items"]] == [intro] and listed["items"][0]["candidate_title"]

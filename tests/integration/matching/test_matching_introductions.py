@@ -13,6 +13,8 @@ from tests.integration.matching.factories import create, member_of, org
 from innobridge.core.audit import AuditEvent
 from innobridge.core.context import Context
 from innobridge.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from innobridge.core.notifications import list_inbox
+from innobridge.core.notifications.schemas import InboxQuery
 from innobridge.core.principal import ANONYMOUS, Principal
 from innobridge.core.users import Role
 from innobridge.matching import service
@@ -39,10 +41,25 @@ def manager(ctx: Context) -> Principal:
     return make_user(ctx, role=Role.tech_manager)
 
 
-def move(ctx: Context, actor: Principal, intro_id: int, action: str, reason: str | None = None) -> IntroState:
+def move(
+    ctx: Context,
+    actor: Principal,
+    intro_id: int,
+    action: str,
+    reason: str | None = None,
+    *,
+    code: str | None = None,
+    version: int | None = None,
+) -> IntroState:
     with ctx.uow() as uow:
         return service.move_introduction(
-            uow, actor=actor, introduction_id=intro_id, action=action, reason=reason
+            uow,
+            actor=actor,
+            introduction_id=intro_id,
+            action=action,
+            reason=reason,
+            reason_code=code,
+            version=version,
         ).state
 
 
@@ -82,7 +99,7 @@ def test_full_workflow_leaves_audit_events(
                 need_id=world["need"], candidate_kind="achievement", candidate_id=world["ach"]
             ),
         )
-    assert intro.actions == ["contact", "decline", "withdraw"]
+    assert [a.name for a in intro.allowed_actions] == ["contact", "decline", "withdraw"]
     assert move(ctx, manager, intro.id, "contact") == IntroState.contacted
     assert move(ctx, manager, intro.id, "negotiate", "双方约谈") == IntroState.negotiating
     assert move(ctx, manager, intro.id, "sign") == IntroState.signed
@@ -97,7 +114,9 @@ def test_full_workflow_leaves_audit_events(
         need_events = s.scalars(
             select(AuditEvent).where(AuditEvent.entity == "need", AuditEvent.action == "matched")
         ).all()
-    assert got.contacted_at and got.negotiating_at and got.signed_at and got.actions == []
+    assert got.contacted_at and got.negotiating_at and got.signed_at and got.allowed_actions == []
+    assert [h.action for h in got.history] == ["create", "contact", "negotiate", "sign"]
+    assert got.history[-1].to_zh == "已签约" and got.history[2].reason == "双方约谈"
     assert [(e.action, e.from_state, e.to_state) for e in events] == [
         ("create", None, "suggested"),
         ("contact", "suggested", "contacted"),
@@ -120,11 +139,14 @@ def test_illegal_moves_are_refused(
         )
     with pytest.raises(Conflict):
         move(ctx, manager, intro.id, "sign")
+    with pytest.raises(Invalid) as refused:
+        move(ctx, manager, intro.id, "decline")  # a reason and a reason code are required
+    assert {e.field for e in refused.value.errors} == {"reason", "reason_code"}
     with pytest.raises(Invalid):
-        move(ctx, manager, intro.id, "decline")  # a reason is required
+        move(ctx, manager, intro.id, "decline", "专家时间冲突", code="no-such-code")
     with pytest.raises(NotFound):
         move(ctx, manager, intro.id, "teleport")
-    assert move(ctx, manager, intro.id, "decline", "专家时间冲突") == IntroState.declined
+    assert move(ctx, manager, intro.id, "decline", "专家时间冲突", code="timing") == IntroState.declined
     with pytest.raises(Conflict):
         move(ctx, manager, intro.id, "contact")
     assert move(ctx, manager, intro.id, "reopen", "专家有空了") == IntroState.suggested
@@ -246,3 +268,84 @@ def test_matching_rate_from_the_database(
     assert f.matching_rate == 0.5 and f.deal_rate == 0.0
     assert f.registered is None and not f.registered_available and not f.window_complete
     assert empty.published == 0 and empty.matching_rate is None and empty.window_complete
+
+
+def test_a_move_on_a_stale_version_is_refused_and_never_applied_twice(
+    ctx: Context, index: IndexService, world: dict[str, int], manager: Principal
+) -> None:
+    with ctx.uow() as uow:
+        intro = service.create_introduction(
+            uow,
+            actor=manager,
+            data=IntroductionIn(need_id=world["need"], candidate_kind="person", candidate_id=world["person"]),
+        )
+    seen = intro.version
+    assert move(ctx, manager, intro.id, "contact", version=seen) == IntroState.contacted
+    with pytest.raises(Conflict) as stale:  # the same button pressed twice, or by two managers at once
+        move(ctx, manager, intro.id, "contact", version=seen)
+    assert stale.value.code == "workflow.error.stale"
+    with pytest.raises(Conflict):  # a later action on the old version is refused too, though now legal
+        move(ctx, manager, intro.id, "negotiate", version=seen)
+    assert move(ctx, manager, intro.id, "negotiate", version=seen + 1) == IntroState.negotiating
+    with ctx.session() as s:
+        got = service.get_introduction(s, actor=manager, introduction_id=intro.id)
+        moves = s.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.entity == "introduction", AuditEvent.entity_id == intro.id
+            )
+        ).all()
+    assert got.version == seen + 2 and moves.count("contact") == 1
+
+
+def test_both_sides_and_the_manager_hear_of_moves_in_their_inbox(
+    ctx: Context, index: IndexService, world: dict[str, int], manager: Principal
+) -> None:
+    need_side = member_of(ctx, world["firm"])
+    candidate_side = member_of(ctx, world["lab"])
+    with ctx.uow() as uow:
+        intro = service.create_introduction(
+            uow,
+            actor=manager,
+            data=IntroductionIn(
+                need_id=world["need"], candidate_kind="achievement", candidate_id=world["ach"]
+            ),
+        )
+    move(ctx, manager, intro.id, "contact")
+    move(ctx, need_side, intro.id, "decline", "预算不足", code="price")
+    with ctx.session() as s:
+
+        def events(p: Principal) -> list[str]:
+            return [n.event for n in reversed(list_inbox(s, actor=p, query=InboxQuery()).items)]
+
+        assert events(need_side) == ["introduction.created", "introduction.contact"]  # not its own decline
+        assert events(candidate_side) == [
+            "introduction.contact",
+            "introduction.decline",
+        ]  # a party once contacted
+        assert events(manager) == ["introduction.decline"]
+        declined = list_inbox(s, actor=manager, query=InboxQuery()).items[0]
+    assert "预算不足" in declined.body and "价格或条件不合适" in declined.body
+
+
+def test_a_party_does_not_read_the_other_sides_hidden_record_through_an_introduction(
+    ctx: Context, index: IndexService, world: dict[str, int], manager: Principal
+) -> None:
+    secret = create(
+        ctx,
+        "achievement",
+        kind="patent",
+        title="内部保密工艺",
+        organisation_id=world["lab"],
+        visibility="internal",
+    )
+    need_side = member_of(ctx, world["firm"])
+    with ctx.uow() as uow:
+        intro = service.create_introduction(
+            uow,
+            actor=manager,
+            data=IntroductionIn(need_id=world["need"], candidate_kind="achievement", candidate_id=secret),
+        )
+    assert intro.candidate_title == "内部保密工艺"  # the manager may read it
+    with ctx.session() as s:
+        seen = service.get_introduction(s, actor=need_side, introduction_id=intro.id)
+    assert seen.candidate_title is None and seen.need_title == "机器人力控关节需求"

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
+from innobridge.core.errors import NotFound
 from innobridge.core.principal import ANONYMOUS, Principal
 from innobridge.core.users import Role
 from innobridge.matching import rules
 from innobridge.matching.models import IntroState as S
+from innobridge.matching.policy import POLICY
+from innobridge.matching.service.introductions import WORKFLOW
+
+
+def item(state: S, need_org: int | None = 7, candidate_org: int | None = 9) -> SimpleNamespace:
+    return SimpleNamespace(state=state, need_org_id=need_org, candidate_org_id=candidate_org)
+
+
+def legal(state: S) -> set[str]:
+    return {a.name for a in WORKFLOW.legal(state)}
 
 
 def test_happy_path_reaches_signed() -> None:
     state = S.suggested
     for action in ("contact", "negotiate", "sign"):
-        state = rules.check_move(state, action)
+        assert action in legal(state)
+        state = S(WORKFLOW.action(action).target)
     assert state == S.signed
 
 
@@ -30,48 +44,65 @@ def test_happy_path_reaches_signed() -> None:
         (S.signed, "reopen"),
     ],
 )
-def test_illegal_moves_are_refused(state: S, action: str) -> None:
-    with pytest.raises(rules.IllegalMove):
-        rules.check_move(state, action, "because")
+def test_illegal_moves_are_not_offered(state: S, action: str) -> None:
+    assert action not in legal(state)
 
 
-def test_unknown_action_is_illegal() -> None:
-    with pytest.raises(rules.IllegalMove):
-        rules.check_move(S.suggested, "explode")
+def test_unknown_action_is_refused() -> None:
+    with pytest.raises(NotFound):
+        WORKFLOW.action("explode")
 
 
-def test_closing_and_reopening_need_a_reason() -> None:
-    with pytest.raises(rules.IllegalMove):
-        rules.check_move(S.contacted, "decline", "  ")
-    assert rules.check_move(S.contacted, "decline", "价格不合适") == S.declined
-    assert rules.check_move(S.declined, "reopen", "对方改变主意") == S.suggested
+def test_closing_needs_a_reason_and_declining_a_reason_code() -> None:
+    decline, withdraw, reopen = (WORKFLOW.action(n) for n in ("decline", "withdraw", "reopen"))
+    assert decline.reason and withdraw.reason and reopen.reason
+    assert {c.code for c in decline.reason_codes} >= {"not_relevant", "price", "other"}
+    assert not WORKFLOW.action("contact").reason
 
 
-def test_every_action_target_is_stamped_or_suggested() -> None:
-    for action in rules.ACTIONS.values():
-        assert action.target in rules.STAMPS or action.target == S.suggested
-        assert action.sources, action.name
+def test_every_forward_move_stamps_its_first_time() -> None:
+    for name, stamp in (("contact", "contacted_at"), ("negotiate", "negotiating_at"), ("sign", "signed_at")):
+        action = WORKFLOW.action(name)
+        assert action.stamp == stamp and action.stamp_once
+    assert WORKFLOW.action("decline").stamp == "closed_at" and not WORKFLOW.action("decline").stamp_once
+    assert WORKFLOW.action("reopen").clears == ("closed_at",)
 
 
 def test_signed_is_terminal() -> None:
-    assert rules.available_actions(S.signed) == []
-    assert set(rules.available_actions(S.suggested)) == {"contact", "decline", "withdraw"}
+    assert legal(S.signed) == set()
+    assert legal(S.suggested) == {"contact", "decline", "withdraw"}
 
 
-def test_permissions_apart_from_rules() -> None:
+def test_allowed_is_legal_and_permitted() -> None:
     manager = Principal(user_id=1, role=Role.tech_manager)
-    owner = Principal(user_id=2, org_ids=frozenset({7}))
+    need_side = Principal(user_id=2, org_ids=frozenset({7}))
+    candidate_side = Principal(user_id=4, org_ids=frozenset({9}))
     stranger = Principal(user_id=3, org_ids=frozenset({8}))
-    for action in rules.ACTIONS:
-        assert rules.may_take(manager, action, 7)
-        assert not rules.may_take(stranger, action, 7)
-        assert not rules.may_take(ANONYMOUS, action, 7)
-    assert rules.may_take(owner, "withdraw", 7)
-    assert rules.may_take(owner, "decline", 7)
-    assert not rules.may_take(owner, "sign", 7)
-    assert not rules.may_take(owner, "contact", 7)
-    assert rules.may_suggest(owner, 7) and rules.may_suggest(manager, None)
-    assert not rules.may_suggest(stranger, 7) and not rules.may_suggest(ANONYMOUS, 7)
+
+    def allowed(actor: Principal, state: S) -> set[str]:
+        return {a.name for a in WORKFLOW.allowed(actor, item(state))}
+
+    assert allowed(manager, S.suggested) == {"contact", "decline", "withdraw"}
+    assert allowed(need_side, S.suggested) == {"decline", "withdraw"}
+    assert allowed(need_side, S.negotiating) == {"decline", "withdraw"}
+    assert allowed(stranger, S.contacted) == allowed(ANONYMOUS, S.contacted) == set()
+    assert allowed(candidate_side, S.contacted) == set()
+    assert allowed(manager, S.declined) == {"reopen"}
+    assert POLICY.may("suggest", need_side, SimpleNamespace(owner_org_id=7))
+    assert POLICY.may("suggest", manager, SimpleNamespace(owner_org_id=None))
+    assert not POLICY.may("suggest", stranger, SimpleNamespace(owner_org_id=7))
+    # reading: the candidate's side only once it has been contacted
+    assert not POLICY.may("read", candidate_side, item(S.suggested))
+    assert POLICY.may("read", candidate_side, item(S.contacted))
+
+
+def test_state_diagram_is_drawn_from_the_table() -> None:
+    diagram = WORKFLOW.mermaid()
+    assert diagram.startswith("stateDiagram-v2")
+    assert "    suggested --> contacted: contact" in diagram
+    assert "    negotiating --> declined: decline" in diagram
+    assert "    withdrawn --> suggested: reopen" in diagram
+    assert diagram.count("-->") == 1 + 3 + 3 + 3 + 2 + 3  # start + moves from every source + finals
 
 
 def test_diversify_caps_each_owner_in_rank_order() -> None:

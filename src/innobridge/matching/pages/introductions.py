@@ -15,7 +15,6 @@ from innobridge.core.errors import Invalid
 from innobridge.core.http import get_principal, get_session, get_uow, require_user
 from innobridge.core.principal import Principal
 from innobridge.core.unit_of_work import UnitOfWork
-from innobridge.matching import rules
 from innobridge.matching import service as matching
 from innobridge.matching.indexing import IndexService
 from innobridge.matching.models import CandidateKind, IntroState
@@ -67,7 +66,7 @@ def need_matches(
         }
         for name, kind, label in NEED_LISTS
     ]
-    may_introduce = rules.may_suggest(principal, getattr(need, "organisation_id", None))
+    may_introduce = "suggest" in result.allowed_actions
     return render(
         request,
         "matching/matches.html",
@@ -196,22 +195,15 @@ def introduction(
     principal: Principal = Depends(require_user),
 ) -> Response:
     intro = matching.get_introduction(session, actor=principal, introduction_id=introduction_id)
-    need_owner = _need_owner(session, principal, intro.need_id)
-    actions = [rules.ACTIONS[a] for a in intro.actions if rules.may_take(principal, a, need_owner)]
     return render(
         request,
         "matching/introduction.html",
         principal=principal,
         intro=intro,
-        actions=actions,
+        actions=intro.allowed_actions,
         candidate_spec=SPECS[intro.candidate_kind.value],
         errors=[],
     )
-
-
-def _need_owner(session: Session, principal: Principal, need_id: int) -> int | None:
-    need = registry.get_record(session, actor=principal, spec=SPECS["need"], record_id=need_id)
-    return getattr(need, "organisation_id", None)
 
 
 @router.post("/introductions/{introduction_id}/move")
@@ -225,14 +217,21 @@ def move(
 ) -> Response:
     action = form_str(form, "action")
     reason = form_str(form, "reason")[:2000] or None
+    reason_code = form_str(form, "reason_code")[:64] or None
+    version = form_str(form, "version")
     try:
         with uow:
             matching.move_introduction(
-                uow, actor=principal, introduction_id=introduction_id, action=action, reason=reason
+                uow,
+                actor=principal,
+                introduction_id=introduction_id,
+                action=action,
+                version=int(version) if version.isdigit() and len(version) < 10 else None,
+                reason=reason,
+                reason_code=reason_code,
             )
     except Invalid as exc:
         intro = matching.get_introduction(session, actor=principal, introduction_id=introduction_id)
-        need_owner = _need_owner(session, principal, intro.need_id)
         lang = request_lang(request)
         return render(
             request,
@@ -240,7 +239,7 @@ def move(
             principal=principal,
             status_code=422,
             intro=intro,
-            actions=[rules.ACTIONS[a] for a in intro.actions if rules.may_take(principal, a, need_owner)],
+            actions=intro.allowed_actions,
             candidate_spec=SPECS[intro.candidate_kind.value],
             errors=[message(e, lang) for e in exc.errors],
             failed_action=action,

@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from innobridge.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unauthorized
+from innobridge.core.audit import AuditEvent
+from innobridge.core.errors import Conflict, FieldError, Invalid, NotFound, Unauthorized
 from innobridge.core.i18n import t
-from innobridge.core.models import utcnow
-from innobridge.core.principal import Principal
+from innobridge.core.notifications import notify, register_event
+from innobridge.core.principal import SYSTEM, Principal
 from innobridge.core.unit_of_work import UnitOfWork
+from innobridge.core.users import Membership, User
+from innobridge.core.workflow import Action, Notice, Transition, Workflow
 from innobridge.matching import rules
 from innobridge.matching.indexing import IndexService
 from innobridge.matching.models import CandidateKind, Introduction, IntroState
+from innobridge.matching.policy import POLICY
 from innobridge.matching.schemas import (
+    ActionOut,
     CandidateOut,
+    HistoryOut,
     IntroductionIn,
     IntroductionOut,
     IntroductionPage,
     IntroductionQuery,
+    ReasonCodeOut,
     SuggestOut,
 )
 from innobridge.matching.service.common import NEED_LISTS, _load_rows, _readable, _title
@@ -30,34 +37,105 @@ from innobridge.registry.entities import SPECS
 from innobridge.registry.models import Need, NeedStatus
 
 
-# --- introductions --------------------------------------------------------------------------------
-def _intro_out(intro: Introduction, titles: dict[tuple[str, int], str] | None = None) -> IntroductionOut:
+def _members(session: Session, org_ids: Iterable[int | None]) -> set[int]:
+    wanted = {o for o in org_ids if o is not None}
+    if not wanted:
+        return set()
+    return set(session.scalars(select(Membership.user_id).where(Membership.organisation_id.in_(wanted))))
+
+
+def _audience(session: Session, intro: Introduction) -> set[int]:
+    """Who hears of a move: the need's side, the candidate's side once it is a party, and the manager."""
+    orgs = [intro.need_org_id]
+    if intro.state != IntroState.suggested:
+        orgs.append(intro.candidate_org_id)
+    people = _members(session, orgs)
+    if intro.manager_id is not None:
+        people.add(intro.manager_id)
+    return people
+
+
+def _notice_params(session: Session, move: Transition) -> dict[str, str | int | None]:
+    intro: Introduction = move.item
+    titles = _titles(session, SYSTEM, [intro])
+    code = move.reason_code
+    return {
+        "need": titles.get(("need", intro.need_id), ""),
+        "candidate": titles.get((intro.candidate_kind.value, intro.candidate_id), ""),
+        "state_zh": WORKFLOW.state(move.to_state).label_zh,
+        "state_en": WORKFLOW.state(move.to_state).label_en,
+        "action_zh": move.action.label_zh,
+        "action_en": move.action.label_en,
+        "reason": move.reason or "—",
+        "reason_code_zh": move.action.reason_label(code, "zh") if code else "—",
+        "reason_code_en": move.action.reason_label(code, "en") if code else "—",
+    }
+
+
+def _after_move(uow: UnitOfWork, move: Transition) -> None:
+    """A broker who moves an unassigned introduction takes it on; a signed one matches its need."""
+    intro: Introduction = move.item
+    if intro.manager_id is None and POLICY.may("list_all", move.actor):
+        intro.manager_id = move.actor.user_id
+    need = intro.need
+    if intro.state == IntroState.signed and need.status == NeedStatus.open:
+        need.status = NeedStatus.matched
+        uow.session.flush()
+        uow.audit(
+            actor=move.actor,
+            action="matched",
+            entity="need",
+            entity_id=need.id,
+            from_state=NeedStatus.open.value,
+            to_state=NeedStatus.matched.value,
+            reason=f"introduction {intro.id} signed",
+        )
+        uow.changed("need", need.id)
+
+
+WORKFLOW = Workflow(
+    name="introduction",
+    states=rules.STATES,
+    actions=rules.ACTIONS,
+    policy=POLICY,
+    notice=Notice(recipients=_audience, params=_notice_params, link=lambda i: f"/introductions/{i.id}"),
+    after=_after_move,
+)
+for _action in rules.ACTIONS:
+    register_event(f"introduction.{_action.name}")
+register_event("introduction.created")
+
+
+def _action_out(action: Action) -> ActionOut:
+    return ActionOut(
+        name=action.name,
+        label_zh=action.label_zh,
+        label_en=action.label_en,
+        reason_required=action.reason,
+        reason_codes=[
+            ReasonCodeOut(code=c.code, label_zh=c.label_zh, label_en=c.label_en) for c in action.reason_codes
+        ],
+    )
+
+
+def _intro_out(
+    intro: Introduction, actor: Principal, titles: dict[tuple[str, int], str] | None = None
+) -> IntroductionOut:
     out = IntroductionOut.model_validate(intro)
-    out.actions = rules.available_actions(intro.state)
+    out.allowed_actions = [_action_out(a) for a in WORKFLOW.allowed(actor, intro)]
+    out.state_label_zh = WORKFLOW.state(intro.state).label_zh
+    out.state_label_en = WORKFLOW.state(intro.state).label_en
     if titles is not None:
         out.need_title = titles.get(("need", intro.need_id))
         out.candidate_title = titles.get((intro.candidate_kind.value, intro.candidate_id))
     return out
 
 
-def _titles(session: Session, intros: Sequence[Introduction]) -> dict[tuple[str, int], str]:
+def _titles(session: Session, actor: Principal, intros: Sequence[Introduction]) -> dict[tuple[str, int], str]:
+    """Titles of the needs and candidates — only of records the actor may read (a party to an
+    introduction does not thereby see the other side's internal record)."""
     keys = {("need", i.need_id) for i in intros} | {(i.candidate_kind.value, i.candidate_id) for i in intros}
-    return {k: _title(k[0], row)[0] for k, row in _load_rows(session, keys).items()}
-
-
-def _may_read_intro(actor: Principal, intro: Introduction, need: Need) -> bool:
-    if rules.is_manager(actor):
-        return True
-    if actor.is_anonymous:
-        return False
-    if need.organisation_id is not None and need.organisation_id in actor.org_ids:
-        return True
-    # The candidate's side is a party once someone has contacted it.
-    return (
-        intro.state != IntroState.suggested
-        and intro.candidate_org_id is not None
-        and intro.candidate_org_id in actor.org_ids
-    )
+    return {k: _title(k[0], row)[0] for k, row in _load_rows(session, keys).items() if _readable(actor, row)}
 
 
 def _new_introduction(
@@ -80,7 +158,7 @@ def _new_introduction(
         score=score,
         explanation=explanation,
         state=IntroState.suggested,
-        manager_id=actor.user_id if rules.is_manager(actor) else None,
+        manager_id=actor.user_id if POLICY.may("list_all", actor) else None,
         note=note,
         source=source,
         created_by_id=actor.user_id,
@@ -99,6 +177,33 @@ def _new_introduction(
     return intro
 
 
+def _announce(uow: UnitOfWork, actor: Principal, intros: Sequence[Introduction]) -> None:
+    """One notice per need for newly suggested introductions (to the need's side and the manager)."""
+    by_need: dict[int, list[Introduction]] = {}
+    for i in intros:
+        by_need.setdefault(i.need_id, []).append(i)
+    for items in by_need.values():
+        first = items[0]
+        people = _audience(uow.session, first) - {actor.user_id}
+        titles = _titles(uow.session, SYSTEM, items)
+        if people:
+            notify(
+                uow,
+                user_ids=sorted(people),
+                event="introduction.created",
+                params={
+                    "need": titles.get(("need", first.need_id), ""),
+                    "count": len(items),
+                    "candidates": "、".join(
+                        titles.get((i.candidate_kind.value, i.candidate_id), "") for i in items
+                    ),
+                },
+                link=f"/introductions?need_id={first.need_id}",
+                entity="introduction",
+                entity_id=first.id,
+            )
+
+
 def _existing(session: Session, need_id: int) -> set[tuple[str, int]]:
     rows = session.execute(
         select(Introduction.candidate_kind, Introduction.candidate_id).where(Introduction.need_id == need_id)
@@ -113,8 +218,7 @@ def suggest_introductions(
     candidate already introduced to this need (in any state) is left as it is."""
     session = uow.session
     need = _load_need(session, actor, need_id)
-    if not rules.may_suggest(actor, need.organisation_id):
-        raise Forbidden()
+    POLICY.require("suggest", actor, need)
     matches = match_need(session, actor=actor, index=index, need_id=need_id, per_kind=per_kind)
     existing = _existing(session, need_id)
     created: list[Introduction] = []
@@ -145,8 +249,10 @@ def suggest_introductions(
                 )
             )
             existing.add((kind.value, cand.id))
-    titles = _titles(session, created)
-    return SuggestOut(created=[_intro_out(i, titles) for i in created], existing=skipped)
+    session.flush()
+    _announce(uow, actor, created)
+    titles = _titles(session, actor, created)
+    return SuggestOut(created=[_intro_out(i, actor, titles) for i in created], existing=skipped)
 
 
 def create_introduction(uow: UnitOfWork, *, actor: Principal, data: IntroductionIn) -> IntroductionOut:
@@ -155,8 +261,7 @@ def create_introduction(uow: UnitOfWork, *, actor: Principal, data: Introduction
         raise Unauthorized()
     session = uow.session
     need = _load_need(session, actor, data.need_id)
-    if not rules.may_suggest(actor, need.organisation_id):
-        raise Forbidden()
+    POLICY.require("suggest", actor, need)
     candidate = session.get(SPECS[data.candidate_kind.value].model, data.candidate_id)
     if not _readable(actor, candidate):
         raise Invalid([FieldError("candidate_id", "field.unknown_reference", {"value": data.candidate_id})])
@@ -173,87 +278,83 @@ def create_introduction(uow: UnitOfWork, *, actor: Principal, data: Introduction
         note=data.note,
         source="manual",
     )
-    return _intro_out(intro, _titles(session, [intro]))
+    session.flush()
+    _announce(uow, actor, [intro])
+    return _intro_out(intro, actor, _titles(session, actor, [intro]))
 
 
 def _load_intro(
     session: Session, actor: Principal, introduction_id: int, *, lock: bool = False
-) -> tuple[Introduction, Need]:
+) -> Introduction:
     intro = session.get(Introduction, introduction_id, with_for_update=lock or None)
-    need = session.get(Need, intro.need_id) if intro is not None else None
-    if intro is None or need is None or not _may_read_intro(actor, intro, need):
-        raise NotFound(entity="introduction", id=introduction_id)
-    return intro, need
+    if intro is None or not POLICY.may("read", actor, intro):
+        raise NotFound(entity="introduction", id=introduction_id)  # do not reveal that it exists
+    return intro
 
 
 def get_introduction(session: Session, *, actor: Principal, introduction_id: int) -> IntroductionOut:
     if actor.is_anonymous:
         raise Unauthorized()
-    intro, _ = _load_intro(session, actor, introduction_id)
-    return _intro_out(intro, _titles(session, [intro]))
+    intro = _load_intro(session, actor, introduction_id)
+    out = _intro_out(intro, actor, _titles(session, actor, [intro]))
+    out.history = _history(session, intro)
+    return out
+
+
+def _history(session: Session, intro: Introduction) -> list[HistoryOut]:
+    rows = session.execute(
+        select(AuditEvent, User.name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.entity == WORKFLOW.name, AuditEvent.entity_id == intro.id)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    out = []
+    for event, actor_name in rows:
+        known = {a.name: a for a in WORKFLOW.actions}.get(event.action)
+        state = WORKFLOW.state(event.to_state) if event.to_state else None
+        code = event.reason_code
+        out.append(
+            HistoryOut(
+                at=event.at,
+                action=event.action,
+                action_zh=known.label_zh if known else t(f"matching.history.{event.action}", "zh"),
+                action_en=known.label_en if known else t(f"matching.history.{event.action}", "en"),
+                to_state=event.to_state,
+                to_zh=state.label_zh if state else None,
+                to_en=state.label_en if state else None,
+                actor=actor_name,
+                reason=event.reason,
+                reason_code=code,
+                reason_code_zh=known.reason_label(code, "zh") if known and code else None,
+                reason_code_en=known.reason_label(code, "en") if known and code else None,
+            )
+        )
+    return out
 
 
 def move_introduction(
-    uow: UnitOfWork, *, actor: Principal, introduction_id: int, action: str, reason: str | None = None
+    uow: UnitOfWork,
+    *,
+    actor: Principal,
+    introduction_id: int,
+    action: str,
+    version: int | None = None,
+    reason: str | None = None,
+    reason_code: str | None = None,
 ) -> IntroductionOut:
-    """Take one workflow action (rules.ACTIONS). Who may is checked first, then whether the move is
-    legal from the current state; the change leaves an audit event with from/to state and reason."""
+    """Take one action of the introduction workflow (rules.ACTIONS) through the engine: who may, the
+    version the actor saw (409 when stale), legality, reason and reason code; audit and notices follow."""
     if actor.is_anonymous:
         raise Unauthorized()
-    session = uow.session
-    intro, need = _load_intro(session, actor, introduction_id, lock=True)
-    act = rules.ACTIONS.get(action)
-    if act is None:
-        raise NotFound("matching.error.unknown_action", action=action)
-    if not rules.may_take(actor, action, need.organisation_id):
-        raise Forbidden()
-    before = intro.state
-    if before not in act.sources:
-        raise Conflict(
-            "matching.error.illegal_move", state=t(f"matching.state.{before.value}"), action=act.label_zh
-        )
-    reason = reason.strip() if reason else None
-    if act.needs_reason and not reason:
-        raise Invalid([FieldError("reason", "field.required")])
-    now = utcnow()
-    intro.state = rules.check_move(before, action, reason)
-    stamp = rules.STAMPS.get(intro.state)
-    if stamp == "closed_at" or (stamp and getattr(intro, stamp) is None):
-        setattr(intro, stamp, now)
-    if action == "reopen":
-        intro.closed_at = None
-    if intro.manager_id is None and rules.is_manager(actor):
-        intro.manager_id = actor.user_id
-    intro.updated_at = now
-    session.flush()
-    uow.audit(
-        actor=actor,
-        action=action,
-        entity="introduction",
-        entity_id=intro.id,
-        from_state=before.value,
-        to_state=intro.state.value,
-        reason=reason,
+    intro = _load_intro(uow.session, actor, introduction_id, lock=True)
+    WORKFLOW.apply(
+        uow, actor=actor, item=intro, action=action, version=version, reason=reason, reason_code=reason_code
     )
-    uow.changed("introduction", intro.id)
-    if intro.state == IntroState.signed and need.status == NeedStatus.open:
-        need.status = NeedStatus.matched
-        session.flush()
-        uow.audit(
-            actor=actor,
-            action="matched",
-            entity="need",
-            entity_id=need.id,
-            from_state=NeedStatus.open.value,
-            to_state=NeedStatus.matched.value,
-            reason=f"introduction {intro.id} signed",
-        )
-        uow.changed("need", need.id)
-    return _intro_out(intro, _titles(session, [intro]))
+    return _intro_out(intro, actor, _titles(uow.session, actor, [intro]))
 
 
 def _intro_scope(stmt: Select[Any], actor: Principal) -> Select[Any]:
-    if rules.is_manager(actor):
+    if POLICY.may("list_all", actor):
         return stmt
     own_needs = Need.organisation_id.in_(actor.org_ids) if actor.org_ids else None
     as_candidate = (
@@ -282,7 +383,10 @@ def list_introductions(session: Session, *, actor: Principal, query: Introductio
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     stmt = stmt.order_by(Introduction.updated_at.desc(), Introduction.id.desc())
     rows = session.scalars(stmt.offset((query.page - 1) * query.page_size).limit(query.page_size)).all()
-    titles = _titles(session, rows)
+    titles = _titles(session, actor, rows)
     return IntroductionPage(
-        items=[_intro_out(i, titles) for i in rows], total=total, page=query.page, page_size=query.page_size
+        items=[_intro_out(i, actor, titles) for i in rows],
+        total=total,
+        page=query.page,
+        page_size=query.page_size,
     )

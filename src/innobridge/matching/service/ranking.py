@@ -12,6 +12,7 @@ from innobridge.core.i18n import t
 from innobridge.core.principal import Principal
 from innobridge.matching import rules
 from innobridge.matching.indexing import IndexService
+from innobridge.matching.policy import POLICY
 from innobridge.matching.schemas import (
     AchievementMatchOut,
     CandidateOut,
@@ -217,7 +218,13 @@ def match_need(
         query_codes=doc.codes if doc else {},
         exclude_org=need.organisation_id,
     )
-    return MatchOut(need_id=need.id, query=text, **lists, dense=_dense_used(lists.values()))
+    return MatchOut(
+        need_id=need.id,
+        query=text,
+        **lists,
+        dense=_dense_used(lists.values()),
+        allowed_actions=POLICY.allowed(actor, need, ["suggest"]),
+    )
 
 
 def match_text(

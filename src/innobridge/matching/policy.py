@@ -1,0 +1,40 @@
+"""Who may do what with introductions (one declaration; services check it, outputs carry it).
+
+The subject of every rule is an Introduction (its `need_org_id` is the organisation that posted the need,
+`candidate_org_id` the one that owns the candidate), except `suggest`, whose subject is the need.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from innobridge.core.policy import MANAGER, Policy, Who, member_of
+from innobridge.core.principal import Principal
+from innobridge.matching.models import IntroState
+
+NEED_SIDE = member_of("need_org_id")
+
+
+def _candidate_party(actor: Principal, intro: Any) -> bool:
+    # The candidate's side becomes a party once someone has contacted it; before, it is only a suggestion.
+    org = getattr(intro, "candidate_org_id", None)
+    return (
+        not actor.is_anonymous
+        and org is not None
+        and org in actor.org_ids
+        and getattr(intro, "state", None) != IntroState.suggested
+    )
+
+
+CANDIDATE_SIDE = Who("candidate side once contacted", _candidate_party)
+
+POLICY = Policy(
+    "matching",
+    {
+        "suggest": MANAGER | member_of("owner_org_id"),  # subject: the need
+        "read": MANAGER | NEED_SIDE | CANDIDATE_SIDE,
+        "broker": MANAGER,  # contact, negotiate, sign, reopen
+        "step_back": MANAGER | NEED_SIDE,  # decline, withdraw
+        "list_all": MANAGER,  # the managers' work queue holds every introduction
+    },
+)
