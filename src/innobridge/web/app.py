@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from innobridge import __version__, features
+from innobridge.core import jobs
 from innobridge.core.config import get_settings
 from innobridge.core.context import Context
 from innobridge.matching import indexing
@@ -17,6 +18,7 @@ from innobridge.web import problems
 from innobridge.web.csrf import CSRFMiddleware
 from innobridge.web.errorpages import html_error, wants_html
 from innobridge.web.headers import SecurityHeadersMiddleware
+from innobridge.web.notifications_api import router as notifications_api
 from innobridge.web.pages import router as pages_router
 from innobridge.web.ratelimit import LoginLimiter
 
@@ -53,6 +55,9 @@ def create_app(context: Context) -> FastAPI:
     for api_router in features.load_all("api"):
         app.include_router(api_router)
     indexing.install(context)
+    app.include_router(notifications_api)
+    features.load_all("jobs")  # producers and workers must know the same jobs
+    jobs.install(context)  # committed outbox rows queue their delivery
     app.include_router(pages_router)
     for page_router in features.load_all("pages"):
         app.include_router(page_router, include_in_schema=False)

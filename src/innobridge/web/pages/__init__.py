@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from innobridge.web.pages import accounts, admin, shell
+from innobridge.web.pages import accounts, admin, inbox, shell
 
 router = APIRouter(include_in_schema=False)
-for _module in (shell, accounts, admin):
+for _module in (shell, accounts, admin, inbox):
     router.include_router(_module.router)
