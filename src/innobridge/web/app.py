@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.middleware.sessions import SessionMiddleware
 
 from innobridge import __version__, features
@@ -14,7 +15,7 @@ from innobridge.core import jobs
 from innobridge.core.config import get_settings
 from innobridge.core.context import Context
 from innobridge.matching import indexing
-from innobridge.web import problems
+from innobridge.web import files_api, problems
 from innobridge.web.csrf import CSRFMiddleware
 from innobridge.web.errorpages import html_error, wants_html
 from innobridge.web.headers import SecurityHeadersMiddleware
@@ -32,10 +33,12 @@ async def _refuse_csrf(request: Request) -> Response:
 
 
 def create_app(context: Context) -> FastAPI:
-    app = FastAPI(
+    # Swagger UI and ReDoc from the pinned fastapi-offline package, not a CDN: /docs works offline.
+    app = FastAPIOffline(
         title="InnoBridge 科创桥",
         version=__version__,
         description="科技创新服务平台 API · Science-and-technology innovation services API",
+        swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from validator.swagger.io
     )
     app.state.context = context
     features.load_all("messages")  # the i18n catalogue holds every feature's texts before a request
@@ -54,6 +57,7 @@ def create_app(context: Context) -> FastAPI:
     problems.install(app)
     for api_router in features.load_all("api"):
         app.include_router(api_router)
+    app.include_router(files_api.router)
     indexing.install(context)
     app.include_router(notifications_api)
     features.load_all("jobs")  # producers and workers must know the same jobs

@@ -19,9 +19,9 @@ register(
             "en": "{name} is {detected} by its content, which is not an accepted type "
             "(accepted: {allowed}); refused",
         },
-        "storage.no_name": {
-            "zh": "请提供文件名（name 参数）",
-            "en": "give the file's name (the name parameter)",
+        "storage.raw_body_needed": {
+            "zh": "请把文件内容直接作为请求体发送（不接受 multipart 表单）",
+            "en": "send the file's bytes as the request body (multipart forms are not accepted)",
         },
         "storage.blob_missing": {
             "zh": "该文件的内容已不在存储中，请联系管理员",

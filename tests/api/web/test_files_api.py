@@ -1,0 +1,179 @@
+"""Documents over HTTP: upload as the request body, list, download with safe headers, remove; refusals
+name what was refused, in the caller's language; who may not see a record gets 404."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.api.conftest import token_for
+from tests.integration.core import storage_samples as samples
+from tests.integration.matching.factories import create, member_of, org
+
+from innobridge.core.context import Context
+from innobridge.core.storage.service import storage_for
+
+EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def world(ctx: Context) -> dict[str, object]:
+    org_a = org(ctx, "甲大学")
+    return {
+        "owner": token_for(ctx, member_of(ctx, org_a)),
+        "stranger": token_for(ctx, member_of(ctx, org(ctx, "乙公司", kind="enterprise"))),
+        "public": create(ctx, "achievement", title="公开成果", kind="patent", organisation_id=org_a),
+        "internal": create(ctx, "need", title="内部需求", organisation_id=org_a, visibility="internal"),
+    }
+
+
+def _post(client: TestClient, headers: object, entity: str, entity_id: object, data: object, **query: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/api/v1/records/{entity}/{entity_id}/documents",
+        params=query,
+        content=data,  # type: ignore[arg-type]
+        headers={"Content-Type": "application/octet-stream", **headers},  # type: ignore[dict-item]
+    )
+
+
+def test_upload_list_download_remove(client: TestClient, ctx: Context, world: dict[str, object]) -> None:
+    owner = world["owner"]
+    # The client's content type says PNG; the bytes are a PDF, and the bytes decide.
+    r = client.post(
+        f"/api/v1/records/achievement/{world['public']}/documents",
+        params={"name": "技术转让合同 v2.pdf", "kind": "contract"},
+        content=samples.pdf(),
+        headers={"Content-Type": "image/png", **owner},  # type: ignore[dict-item]
+    )
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    assert (doc["name"], doc["kind"], doc["content_type"], doc["size"]) == (
+        "技术转让合同 v2.pdf",
+        "contract",
+        "application/pdf",
+        len(samples.pdf()),
+    )
+    assert doc["allowed_actions"] == ["download", "remove"]
+
+    listed = client.get(f"/api/v1/records/achievement/{world['public']}/documents")  # anonymous reader
+    assert [(d["id"], d["allowed_actions"]) for d in listed.json()] == [(doc["id"], ["download"])]
+
+    got = client.get(f"/api/v1/documents/{doc['id']}/content", headers=world["stranger"])  # type: ignore[arg-type]
+    assert got.status_code == 200
+    assert got.content == samples.pdf()
+    assert got.headers["content-type"] == "application/pdf"
+    assert got.headers["x-content-type-options"] == "nosniff"
+    assert got.headers["content-disposition"] == (
+        "attachment; filename=\"v2.pdf\"; filename*=UTF-8''" + quote("技术转让合同 v2.pdf")
+    )
+    assert got.headers["content-length"] == str(len(samples.pdf()))
+
+    assert client.delete(f"/api/v1/documents/{doc['id']}", headers=world["stranger"]).status_code == 404  # type: ignore[arg-type]
+    assert client.delete(f"/api/v1/documents/{doc['id']}", headers=owner).status_code == 204  # type: ignore[arg-type]
+    assert client.get(f"/api/v1/documents/{doc['id']}/content").status_code == 404
+    assert client.get(f"/api/v1/records/achievement/{world['public']}/documents").json() == []
+
+
+def test_plain_text_downloads_as_utf8_text(client: TestClient, world: dict[str, object]) -> None:
+    r = _post(client, world["owner"], "achievement", world["public"], samples.text(), name="说明")
+    assert r.status_code == 201, r.text
+    assert r.json()["name"] == "说明.txt"
+    got = client.get(f"/api/v1/documents/{r.json()['id']}/content")
+    assert got.headers["content-type"] == "text/plain; charset=utf-8"
+    assert got.headers["content-disposition"].startswith('attachment; filename="document.txt"; filename*=')
+    assert got.text == samples.text().decode()
+
+
+def test_a_record_nobody_may_show_you_is_404_for_everything(
+    client: TestClient, world: dict[str, object]
+) -> None:
+    r = _post(client, world["owner"], "need", world["internal"], samples.png(), name="图.png")
+    assert r.status_code == 201, r.text
+    doc_id = r.json()["id"]
+    for headers in ({}, world["stranger"]):
+        assert (
+            client.get(f"/api/v1/records/need/{world['internal']}/documents", headers=headers).status_code
+            == 404
+        )  # type: ignore[arg-type]
+        assert client.get(f"/api/v1/documents/{doc_id}", headers=headers).status_code == 404  # type: ignore[arg-type]
+        assert client.get(f"/api/v1/documents/{doc_id}/content", headers=headers).status_code == 404  # type: ignore[arg-type]
+    # Never-existing records and files answer the same.
+    assert client.get(f"/api/v1/documents/{doc_id + 1000}", headers=world["stranger"]).status_code == 404  # type: ignore[arg-type]
+    refused = _post(client, world["stranger"], "need", world["internal"], samples.pdf(), name="x.pdf")
+    assert refused.status_code == 404
+    # Reading a public record is not writing it.
+    assert (
+        _post(
+            client, world["stranger"], "achievement", world["public"], samples.pdf(), name="x.pdf"
+        ).status_code
+        == 404
+    )
+    # Anonymous callers must log in first (401 says nothing about the record).
+    assert _post(client, {}, "achievement", world["public"], samples.pdf(), name="x.pdf").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "code", "words"),
+    [
+        (samples.exe(), 415, "storage.type_refused", ["setup.pdf", "portable-executable", "accepted: pdf"]),
+        (samples.html(), 415, "storage.type_refused", ["setup.pdf", "text/html"]),
+        (samples.docm(), 415, "storage.type_refused", ["Office document with macros"]),
+        (b"", 422, "storage.empty", ["setup.pdf is empty"]),
+    ],
+)
+def test_refusals_name_the_file_and_what_was_refused(
+    client: TestClient, world: dict[str, object], data: bytes, status: int, code: str, words: list[str]
+) -> None:
+    r = _post(client, {**world["owner"], **EN}, "achievement", world["public"], data, name="setup.pdf")  # type: ignore[dict-item]
+    assert r.status_code == status
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["code"] == code
+    for word in words:
+        assert word in r.json()["title"]
+    zh = _post(client, world["owner"], "achievement", world["public"], data, name="setup.pdf")
+    assert "「setup.pdf」" in zh.json()["title"]  # the same refusal in Chinese
+
+
+def test_too_large_is_refused_early_and_when_streamed(
+    client: TestClient, ctx: Context, world: dict[str, object]
+) -> None:
+    ctx.settings.upload_max_bytes = 50_000
+    staging = storage_for(ctx).store.staging_dir
+    # Declared too large: refused before the body is read.
+    r = _post(
+        client,
+        {**world["owner"], **EN},
+        "achievement",
+        world["public"],
+        b"%PDF-" + b"0" * 60_000,
+        name="大.pdf",
+    )  # type: ignore[dict-item]
+    assert r.status_code == 413
+    assert r.json()["title"] == "大.pdf is larger than the 50 KB limit and was refused"
+
+    sent = 0
+
+    def chunked() -> Iterator[bytes]:  # no Content-Length: only counting stops it
+        nonlocal sent
+        for _ in range(100):
+            sent += 1
+            yield b"%PDF-" + b"0" * 9_995
+
+    r = _post(client, world["owner"], "achievement", world["public"], chunked(), name="大.pdf")
+    assert r.status_code == 413
+    assert "50 KB" in r.json()["title"]
+    assert list(staging.glob("*")) == []
+    assert client.get(f"/api/v1/records/achievement/{world['public']}/documents").json() == []
+
+
+def test_a_multipart_form_is_refused_with_a_hint(client: TestClient, world: dict[str, object]) -> None:
+    r = client.post(
+        f"/api/v1/records/achievement/{world['public']}/documents",
+        params={"name": "a.pdf"},
+        files={"file": ("a.pdf", samples.pdf(), "application/pdf")},
+        headers={**world["owner"], **EN},  # type: ignore[dict-item]
+    )
+    assert r.status_code == 415
+    assert r.json()["code"] == "storage.raw_body_needed"
