@@ -4,6 +4,8 @@ Two implementations: `innobridge.search.engine.SearchEngine` (embedded: tantivy 
 data directory; the default) and `innobridge.search.milvus.MilvusBackend` (a Milvus server or Milvus Lite
 file, for deployments that outgrow one machine). Both take `Document`s and answer `Query`s with the same
 `SearchResult`s, so matching, registry search, the API and the pages never know which one runs.
+Both run the same hybrid pipeline (`innobridge.search.pipeline.HybridSearch.search`) over their own
+primitives, so ranking, fusion, totals and explanations are one piece of code.
 """
 
 from __future__ import annotations
