@@ -69,7 +69,7 @@ def feature(name: str, parts: str) -> Feature:
 
 
 FEATURES: tuple[Feature, ...] = (
-    feature("registry", "models api pages templates cli search"),
+    feature("registry", "models api pages templates cli search messages"),
     feature("matching", "models api pages templates cli jobs messages"),
 )
 

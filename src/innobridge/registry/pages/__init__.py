@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from innobridge.registry import messages as _messages  # noqa: F401 - registers the pages' texts
 from innobridge.registry.pages import data, records
 
 router = APIRouter()
