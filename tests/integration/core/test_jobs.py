@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 from tests.conftest import make_user
-from tests.smtp_server import SmtpServer, smtp_server  # noqa: F401 - the fixture
+from tests.smtp_server import SmtpServer
 
 from innobridge.core import jobs
 from innobridge.core.context import Context
@@ -40,7 +40,7 @@ def _record(ctx: Context, *, value: int) -> None:
 def queued(
     request: pytest.FixtureRequest,
     ctx: Context,
-    smtp_server: SmtpServer,  # noqa: F811
+    smtp_server: SmtpServer,
 ) -> Iterator[Context]:
     """The test Context with SMTP, and a job queue on the store under test (a private queue name)."""
     url = REDIS_URL if request.param == "redis" else ""
@@ -63,7 +63,7 @@ def _statuses(ctx: Context) -> list[OutboxStatus]:
         return list(s.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id)))
 
 
-def test_a_commit_queues_delivery_and_a_worker_sends_it(queued: Context, smtp_server: SmtpServer) -> None:  # noqa: F811
+def test_a_commit_queues_delivery_and_a_worker_sends_it(queued: Context, smtp_server: SmtpServer) -> None:
     ctx = queued
     user = make_user(ctx)
     assert user.user_id
@@ -82,7 +82,7 @@ def test_a_commit_queues_delivery_and_a_worker_sends_it(queued: Context, smtp_se
 
 def test_rows_written_without_a_queue_are_found_by_the_sweep_at_start(
     queued: Context,
-    smtp_server: SmtpServer,  # noqa: F811
+    smtp_server: SmtpServer,
 ) -> None:
     ctx = queued
     user = make_user(ctx)

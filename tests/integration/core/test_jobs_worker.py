@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from tests.smtp_server import SmtpServer, smtp_server  # noqa: F401 - the fixture
+from tests.smtp_server import SmtpServer
 
 from innobridge.core import jobs, migrate
 from innobridge.core.accounts import UserIn, register_user
@@ -74,7 +74,7 @@ def _wait_until(predicate: object, timeout: float = 60.0) -> None:
 
 
 @pytest.fixture(params=["sqlite", "redis"])
-def worker_ctx(request: pytest.FixtureRequest, tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Context]:  # noqa: F811
+def worker_ctx(request: pytest.FixtureRequest, tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Context]:
     """Its own SQLite database and job store, shared with the worker processes through settings."""
     settings = Settings(
         env="test",
@@ -96,7 +96,7 @@ def worker_ctx(request: pytest.FixtureRequest, tmp_path: Path, smtp_server: Smtp
 
 def test_a_worker_killed_mid_delivery_delivers_once_after_restart(
     worker_ctx: Context,
-    smtp_server: SmtpServer,  # noqa: F811
+    smtp_server: SmtpServer,
     tmp_path: Path,
 ) -> None:
     ctx = worker_ctx

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 from tests.conftest import make_user
-from tests.smtp_server import SmtpServer, smtp_server  # noqa: F401 - the fixture
+from tests.smtp_server import SmtpServer
 
 from innobridge.core.context import Context
 from innobridge.core.errors import Invalid, NotFound
@@ -42,7 +42,7 @@ register_event(EVENT)
 
 
 @pytest.fixture
-def mail_ctx(ctx: Context, smtp_server: SmtpServer) -> Iterator[Context]:  # noqa: F811
+def mail_ctx(ctx: Context, smtp_server: SmtpServer) -> Iterator[Context]:
     ctx.settings = ctx.settings.model_copy(
         update={"smtp_url": smtp_server.url, "smtp_timeout": 5.0, "mail_retry_seconds": 30}
     )
@@ -95,7 +95,7 @@ def test_nothing_is_written_when_the_transaction_fails(ctx: Context) -> None:
         assert s.scalar(select(func.count(OutboxMessage.id))) == 0
 
 
-def test_delivered_once_in_the_recipients_language(mail_ctx: Context, smtp_server: SmtpServer) -> None:  # noqa: F811
+def test_delivered_once_in_the_recipients_language(mail_ctx: Context, smtp_server: SmtpServer) -> None:
     ctx = mail_ctx
     zh, en = _user(ctx, "zh"), _user(ctx, "en")
     assert zh.user_id and en.user_id
@@ -117,7 +117,7 @@ def test_delivered_once_in_the_recipients_language(mail_ctx: Context, smtp_serve
 
 def test_a_temporary_failure_is_retried_and_delivered_once(
     mail_ctx: Context,
-    smtp_server: SmtpServer,  # noqa: F811
+    smtp_server: SmtpServer,
 ) -> None:
     ctx = mail_ctx
     user = _user(ctx, "en")
@@ -144,7 +144,7 @@ def test_a_temporary_failure_is_retried_and_delivered_once(
 
 def test_permanent_refusal_and_too_many_attempts_mark_it_failed(
     mail_ctx: Context,
-    smtp_server: SmtpServer,  # noqa: F811
+    smtp_server: SmtpServer,
 ) -> None:
     ctx = mail_ctx
     ctx.settings = ctx.settings.model_copy(update={"mail_max_attempts": 2})
@@ -179,7 +179,7 @@ def test_a_refused_connection_is_a_retry(ctx: Context) -> None:
     assert result.status == "retry" and "Connection" in (result.detail or "")
 
 
-def test_preferences_turn_email_off(mail_ctx: Context, smtp_server: SmtpServer) -> None:  # noqa: F811
+def test_preferences_turn_email_off(mail_ctx: Context, smtp_server: SmtpServer) -> None:
     ctx = mail_ctx
     quiet, loud = _user(ctx, "zh"), _user(ctx, "zh")
     assert quiet.user_id and loud.user_id
