@@ -116,6 +116,7 @@ def test_identical_content_is_stored_once(ctx: Context, storage: Storage, office
         (samples.plain_zip, "application/zip"),
         (samples.docm, "Office document with macros"),
         (lambda: "技术合同".encode("gbk"), "application/octet-stream"),  # text, but not UTF-8
+        (lambda: "合同\x1b[31m 红字".encode(), "application/octet-stream"),  # UTF-8 with control codes
         (lambda: b"\x00\x01\x02binary\x00", "application/octet-stream"),
         (lambda: b"PK\x03\x04 truncated", "application/zip (damaged)"),
     ],

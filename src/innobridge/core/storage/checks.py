@@ -8,6 +8,7 @@ with no control characters other than tab, line breaks and form feed.
 from __future__ import annotations
 
 import codecs
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,8 @@ KINDS: dict[str, Kind] = {
 _BY_MAGIC_MIME = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpeg"}
 # Text that a browser or a desktop would run or render as markup is not "plain text".
 _MARKUP = ("html", "xml", "svg", "script", "x-sh", "php", "postscript")
+# Control characters other than tab, line feed, form feed and carriage return: not plain text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -106,12 +109,10 @@ def _office(path: Path) -> Detected:
 
 def _is_plain_text(path: Path) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    allowed_controls = {"\t", "\n", "\r", "\f"}
     try:
         with path.open("rb") as f:
             while chunk := f.read(_CHUNK):
-                text = decoder.decode(chunk)
-                if any((c < " " and c not in allowed_controls) or c == "\x7f" for c in text):
+                if _CONTROL.search(decoder.decode(chunk)):
                     return False
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
