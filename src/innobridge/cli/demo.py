@@ -9,7 +9,6 @@ import typer
 from innobridge.cli.common import console, open_context
 from innobridge.cli.matching import index_command
 from innobridge.cli.server import serve
-from innobridge.demo.load import DEMO_USERS, load_demo
 
 commands = typer.Typer()
 
@@ -23,6 +22,8 @@ def demo(
     port: int = 8000,
 ) -> None:
     """Load the bilingual demo data set (idempotent) · 加载演示数据."""
+    from innobridge.demo.load import DEMO_USERS, load_demo  # the data files load when the demo runs
+
     ctx = open_context()
     counts = load_demo(ctx)
     console.print("demo data: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from innobridge.core.config import get_settings
-from innobridge.search.encoders import CachingEncoder, EmbeddingCache, load_encoder
-from innobridge.search.evaluation import evaluate_beir
-from innobridge.search.types import Encoder, Mode
+
+if TYPE_CHECKING:
+    from innobridge.search.types import Encoder, Mode
 
 commands = typer.Typer()
 MODES: tuple[Mode, ...] = ("lexical", "dense", "hybrid")
@@ -45,6 +45,10 @@ def eval_command(
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if not (beir / "corpus.jsonl").exists():
         raise FileNotFoundError(f"{beir} is not a BEIR folder (no corpus.jsonl)")
+    # The engine (segmenter, numpy, tantivy) loads when eval runs, not with every command.
+    from innobridge.search.encoders import CachingEncoder, EmbeddingCache, load_encoder
+    from innobridge.search.evaluation import evaluate_beir
+
     encoder: Encoder | None = None
     if mode != "lexical":
         settings = get_settings()

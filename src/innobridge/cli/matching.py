@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -13,9 +13,10 @@ from innobridge.cli.common import console, open_context, progress_bar
 from innobridge.core.errors import AppError
 from innobridge.core.i18n import both
 from innobridge.core.principal import SYSTEM
-from innobridge.matching import indexing, service
-from innobridge.matching.indexing import IndexService
 from innobridge.matching.schemas import CandidateOut, MatchOut
+
+if TYPE_CHECKING:
+    from innobridge.matching.indexing import IndexService
 
 commands = typer.Typer()
 err = Console(stderr=True)
@@ -42,6 +43,9 @@ def _rebuild(index: IndexService) -> int:
 def index_command(rebuild: bool, vectors: bool) -> None:
     """`innobridge index [--rebuild] [--vectors]`: rebuild the search index from the database and/or
     build the pending vectors in the foreground; without options, show the index's state."""
+    # The search engine (segmenter, vectors) loads when an index command runs, not with every command.
+    from innobridge.matching import indexing
+
     ctx = open_context()
     index = indexing.install(ctx, start_vectors=False)
     try:
@@ -91,6 +95,8 @@ def match_command(need: int | None, text: str | None, as_json: bool, limit: int)
     if not 1 <= limit <= 50:
         err.print("--limit must be 1–50 · --limit 取值 1–50")
         raise SystemExit(2)
+    from innobridge.matching import indexing, service  # loaded when matching runs (as in index_command)
+
     ctx = open_context()
     index = indexing.install(ctx, start_vectors=False)
     try:
