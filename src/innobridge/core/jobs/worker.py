@@ -12,6 +12,9 @@ from innobridge.core.jobs import registry
 from innobridge.core.jobs.queue import JobQueue, install
 
 log = logging.getLogger(__name__)
+# An idle worker polls a SQLite store at most once a second (huey's default backs off to 10 s: an
+# e-mail would wait that long after a quiet spell); Redis and PostgreSQL stores block and wake at once.
+CONSUMER_OPTIONS: dict[str, float] = {"initial_delay": 0.05, "backoff": 1.15, "max_delay": 1.0}
 
 
 class _EmbeddedConsumer(Consumer):  # type: ignore[misc]
@@ -31,7 +34,10 @@ def catch_up(queue: JobQueue) -> None:
 def make_consumer(ctx: Context, *, workers: int | None = None, periodic: bool = True) -> Consumer:
     queue = install(ctx)
     consumer = queue.huey.create_consumer(
-        workers=workers or ctx.settings.jobs_workers, worker_type="thread", periodic=periodic
+        workers=workers or ctx.settings.jobs_workers,
+        worker_type="thread",
+        periodic=periodic,
+        **CONSUMER_OPTIONS,
     )
     catch_up(queue)
     return consumer
@@ -46,7 +52,11 @@ def start_embedded(ctx: Context, *, workers: int | None = None) -> Consumer:
     """Start consumer threads inside this process; `stop_embedded` ends them."""
     queue = install(ctx)
     consumer = _EmbeddedConsumer(
-        queue.huey, workers=workers or ctx.settings.jobs_workers, worker_type="thread", periodic=True
+        queue.huey,
+        workers=workers or ctx.settings.jobs_workers,
+        worker_type="thread",
+        periodic=True,
+        **CONSUMER_OPTIONS,
     )
     consumer.start()
     catch_up(queue)
