@@ -209,8 +209,8 @@ def dedup(
                 out = dd.merge_records(
                     uow,
                     actor=SYSTEM,
-                    entity=entity,
-                    keep_id=int(keep),  # type: ignore[arg-type]
+                    entity=entity,  # type: ignore[arg-type]  # checked by the service (exit 2)
+                    keep_id=int(keep),
                     merge_ids=[int(x) for x in rest.split(",") if x],
                     reason=reason,
                 )
