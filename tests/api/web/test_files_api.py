@@ -13,7 +13,10 @@ from tests.integration.core import storage_samples as samples
 from tests.integration.matching.factories import create, member_of, org
 
 from innobridge.core.context import Context
+from innobridge.core.i18n import Lang, t
+from innobridge.core.storage.schemas import StoredFileOut
 from innobridge.core.storage.service import storage_for
+from innobridge.web.render import environment
 
 EN = {"Accept-Language": "en"}
 
@@ -177,3 +180,46 @@ def test_a_multipart_form_is_refused_with_a_hint(client: TestClient, world: dict
     )
     assert r.status_code == 415
     assert r.json()["code"] == "storage.raw_body_needed"
+
+
+def _documents_partial(docs: list[StoredFileOut], *, can_upload: bool, lang: Lang = "zh") -> str:
+    template = environment().from_string(
+        '{% from "_documents.html" import documents with context %}'
+        '{{ documents("achievement", 7, docs, can_upload=can_upload) }}'
+    )
+    return template.render(
+        _=lambda key, **params: t(key, lang, **params), csrf_token="tok", docs=docs, can_upload=can_upload
+    )
+
+
+def test_the_documents_partial_lists_links_and_offers_upload_to_writers(
+    client: TestClient, world: dict[str, object]
+) -> None:
+    r = _post(
+        client,
+        world["owner"],
+        "achievement",
+        world["public"],
+        samples.pdf(),
+        name="<img src=x onerror=alert(1)>合同.pdf",
+    )
+    assert r.status_code == 201, r.text
+    mine = [
+        StoredFileOut.model_validate(d)
+        for d in client.get(
+            f"/api/v1/records/achievement/{world['public']}/documents",
+            headers=world["owner"],  # type: ignore[arg-type]
+        ).json()
+    ]
+    html = _documents_partial(mine, can_upload=True)
+    assert f'href="/api/v1/documents/{mine[0].id}/content"' in html
+    assert "&lt;img src=x onerror=alert(1)&gt;合同.pdf" in html and "<img" not in html  # escaped
+    assert f'data-remove-document="/api/v1/documents/{mine[0].id}"' in html
+    assert "data-upload-document" in html and 'src="/static/documents.js"' in html
+    assert client.get("/static/documents.js").status_code == 200
+
+    theirs = [d.model_copy(update={"allowed_actions": ["download"]}) for d in mine]
+    html = _documents_partial(theirs, can_upload=False, lang="en")
+    assert "data-remove-document" not in html and "data-upload-document" not in html
+    assert "Documents" in html and "evidence" not in html and "other" in html
+    assert "No documents yet" in _documents_partial([], can_upload=False, lang="en")
