@@ -4,7 +4,9 @@ content-hash names, one copy per content, audit events, and who may upload, list
 from __future__ import annotations
 
 import itertools
+import os
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -272,3 +274,14 @@ def test_a_missing_blob_is_reported_not_streamed_as_empty(
         blob.unlink()
     with ctx.session() as s, pytest.raises(service.BlobMissing):
         service.open_document(s, actor=officer, storage=storage, file_id=out.id)
+
+
+def test_staging_files_left_by_a_crash_are_swept_when_the_store_opens(ctx: Context) -> None:
+    staging = service.storage_for(ctx).store.staging_dir
+    staging.mkdir(parents=True, exist_ok=True)
+    old, fresh = staging / "upload-old.part", staging / "upload-fresh.part"
+    old.write_bytes(b"half an upload")
+    fresh.write_bytes(b"an upload in progress")
+    os.utime(old, (time.time() - 2 * 24 * 3600,) * 2)
+    Storage.from_settings(ctx.settings)
+    assert not old.exists() and fresh.exists()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -124,3 +125,13 @@ def test_storage_urls_are_checked(tmp_path: object) -> None:
     for bad in ("s3://", "s3://b?endpoint=x&secret=y", "ftp://host/x"):
         with pytest.raises(ValueError):
             store_from_url(bad, data_dir=data)
+
+
+def test_an_s3_url_without_the_s3_extra_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    monkeypatch.setitem(sys.modules, "obstore.store", None)  # as if obstore were not installed
+    with pytest.raises(RuntimeError, match=r"pip install 'innobridge\[s3\]'"):
+        store_from_url("s3://bucket", data_dir=Path(str(tmp_path)))

@@ -102,7 +102,13 @@ class S3Store:
         region: str | None = None,
         staging_dir: Path,
     ) -> None:
-        from obstore.store import S3Store as ObS3Store  # the `s3` extra, needed only when configured
+        try:
+            from obstore.store import S3Store as ObS3Store  # the `s3` extra, needed only when configured
+        except ImportError as exc:
+            raise RuntimeError(
+                "INNOBRIDGE_STORAGE_URL names an S3 bucket, but obstore is not installed: "
+                "pip install 'innobridge[s3]'"
+            ) from exc
 
         config: S3Config = {}
         if endpoint:

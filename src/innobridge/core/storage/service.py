@@ -24,7 +24,7 @@ from innobridge.core.storage.checks import KINDS, detect
 from innobridge.core.storage.models import StoredFile
 from innobridge.core.storage.names import display_name, with_extension
 from innobridge.core.storage.schemas import RecordRef, StoredFileOut, UploadIn
-from innobridge.core.storage.spool import Spool, Spooled
+from innobridge.core.storage.spool import Spool, Spooled, remove_stale
 from innobridge.core.unit_of_work import UnitOfWork
 
 log = logging.getLogger("innobridge.storage")
@@ -51,6 +51,7 @@ class Storage:
     @classmethod
     def from_settings(cls, settings: Settings) -> Storage:
         store = store_from_url(settings.storage_url, data_dir=settings.data_dir)
+        remove_stale(store.staging_dir)
         return cls(store, settings.upload_max_bytes, tuple(settings.upload_allowed_types))
 
     def spool(self, name: str) -> Spool:

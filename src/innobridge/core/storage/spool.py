@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +89,22 @@ class Spool:
         if not self._done:
             self._file.close()
             self.path.unlink(missing_ok=True)
+
+
+def remove_stale(staging_dir: Path, *, older_than_s: float = 24 * 3600) -> int:
+    """Remove staging files a crashed process left behind (a live upload's file is written every moment)."""
+    if not staging_dir.is_dir():
+        return 0
+    cutoff = time.time() - older_than_s
+    removed = 0
+    for path in staging_dir.glob("upload-*.part"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # finished or removed meanwhile
+            continue
+    return removed
 
 
 def spool(chunks: Iterable[bytes], *, staging_dir: Path, limit: int, name: str = "") -> Spooled:
