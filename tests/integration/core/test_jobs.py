@@ -116,6 +116,8 @@ def test_a_registered_background_job_runs(queued: Context) -> None:
 def test_unknown_jobs_and_stores_are_refused(ctx: Context) -> None:
     with pytest.raises(ValueError, match="INNOBRIDGE_JOBS_URL"):
         jobs.make_huey(ctx.settings.model_copy(update={"jobs_url": "amqp://x"}))
+    named = jobs.make_huey(ctx.settings.model_copy(update={"jobs_url": REDIS_URL + "?queue=ib-named"}))
+    assert named.name == "ib-named"
     queue = jobs.install(ctx)
     with pytest.raises(KeyError, match="no job named"):
         queue.enqueue("no.such.job")

@@ -82,12 +82,13 @@ def worker_ctx(request: pytest.FixtureRequest, tmp_path: Path, smtp_server: Smtp
         encoder="none",
         smtp_url=smtp_server.url,
         mail_lease_seconds=2,
-        jobs_url=f"redis://127.0.0.1:6379/{1 + uuid.uuid4().int % 14}" if request.param == "redis" else "",
+        jobs_url=f"redis://127.0.0.1:6379/0?queue=ib-test-{uuid.uuid4().hex[:8]}"
+        if request.param == "redis"
+        else "",
     )
     ctx = Context.from_settings(settings)
     migrate.upgrade(ctx.engine)
     huey = jobs.make_huey(settings)
-    huey.storage.flush_all()  # a Redis db another run may have used
     jobs.install(ctx, huey=huey)
     yield ctx
     huey.storage.flush_all()

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from huey import RedisHuey, SqliteHuey, crontab
 from huey.api import Huey, TaskWrapper
@@ -23,17 +24,25 @@ from innobridge.core.unit_of_work import Change
 
 log = logging.getLogger(__name__)
 SERVICE_NAME = "jobs"
+QUEUE = "innobridge"
 
 
-def make_huey(settings: Settings, *, name: str = "innobridge") -> Huey:
-    """A huey instance on the configured store (no result store: jobs write to the database)."""
+def make_huey(settings: Settings, *, name: str | None = None) -> Huey:
+    """A huey instance on the configured store (no result store: jobs write to the database).
+
+    `redis://host:6379/0?queue=NAME` names the queue (default "innobridge"), so that deployments or
+    test runs sharing one Redis keep apart."""
     url = settings.jobs_url.strip()
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey(name, url=url, results=False)
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        queue = (query.pop("queue", None) or [name or QUEUE])[0]
+        rest = urlencode({k: v[0] for k, v in query.items()})
+        return RedisHuey(name or queue, url=urlunsplit(parts._replace(query=rest)), results=False)
     if url:
         raise ValueError(f"INNOBRIDGE_JOBS_URL must be empty or redis://…, not {url!r}")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(name, filename=str(settings.jobs_file), results=False, timeout=30)
+    return SqliteHuey(name or QUEUE, filename=str(settings.jobs_file), results=False, timeout=30)
 
 
 def _schedule(every: registry.Every, settings: Settings) -> Any:
