@@ -81,7 +81,8 @@ def test_manager_introduces_a_suggestion_and_moves_it_forward(page: Page, live_s
     expect(page.get_by_test_id("state")).to_have_text("洽谈中")
     # Declining needs a reason: the error shows, the state stays.
     page.locator("form[data-action=decline] button").click()
-    expect(page.locator(".form-error")).to_contain_text("必填")
+    expect(page.locator(".form-error").first).to_contain_text("请填写原因")
+    expect(page.locator(".form-error").nth(1)).to_contain_text("请选择原因类别")
     expect(page.get_by_test_id("state")).to_have_text("洽谈中")
     shot(page, "introduction")
     decline = page.locator("form[data-action=decline]")

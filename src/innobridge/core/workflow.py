@@ -43,6 +43,8 @@ register(
             "zh": "该事项已被他人更新（版本 {current}，您看到的是版本 {seen}），请刷新后重试",
             "en": "Someone else changed this item (version {current}; you saw version {seen}): reload and retry",
         },
+        "workflow.error.reason_code_required": {"zh": "请选择原因类别", "en": "Choose a reason"},
+        "workflow.error.reason_required": {"zh": "请填写原因", "en": "Give a reason"},
         "workflow.error.unknown_reason_code": {
             "zh": "原因代码须为以下之一：{codes}",
             "en": "The reason code must be one of: {codes}",
@@ -208,9 +210,11 @@ class Workflow:
         reason = reason.strip() if reason and reason.strip() else None
         errors = []
         if act.reason and not reason:
-            errors.append(FieldError("reason", "field.required"))
+            errors.append(FieldError("reason", "workflow.error.reason_required"))
         codes = [rc.code for rc in act.reason_codes]
-        if codes and reason_code not in codes:
+        if codes and not reason_code:
+            errors.append(FieldError("reason_code", "workflow.error.reason_code_required"))
+        elif codes and reason_code not in codes:
             errors.append(
                 FieldError("reason_code", "workflow.error.unknown_reason_code", {"codes": ", ".join(codes)})
             )

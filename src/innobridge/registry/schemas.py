@@ -67,7 +67,8 @@ Region = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_
 Money = Annotated[
     Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)] | None, BeforeValidator(_blank_to_none)
 ]
-OptInt = Annotated[int | None, BeforeValidator(_blank_to_none)]
+# A reference to another record: an id that fits the database's integer column (else a 422, never a 500).
+RefId = Annotated[Annotated[int, Field(ge=1, le=2**31 - 1)] | None, BeforeValidator(_blank_to_none)]
 Year = Annotated[Annotated[int, Field(ge=1900, le=2100)] | None, BeforeValidator(_blank_to_none)]
 Trl = Annotated[Annotated[int, Field(ge=1, le=9)] | None, BeforeValidator(_blank_to_none)]
 OptDate = Annotated[date | None, BeforeValidator(_blank_to_none)]
@@ -90,7 +91,7 @@ class _In(BaseModel):
 
 
 class _Owned(_In):
-    organisation_id: OptInt = Field(
+    organisation_id: RefId = Field(
         None,
         title="所属机构",
         description="Owning organisation (id; in files: credit code, key or exact name)",
@@ -111,7 +112,7 @@ class OrganisationIn(_In):
     industry_codes: Industries = Field(default_factory=list, title="行业代码", description="GB/T 4754 codes")
     high_tech: Flag = Field(False, title="高新技术企业", description="Certified high-tech enterprise")
     foreign_rd: Flag = Field(False, title="外资研发中心", description="Foreign-invested R&D centre")
-    parent_id: OptInt = Field(None, title="上级机构", description="Parent organisation (id; in files: key)")
+    parent_id: RefId = Field(None, title="上级机构", description="Parent organisation (id; in files: key)")
     website: OptStr = Field(None, title="网址", description="Web site", max_length=300)
     description: Text = Field(None, title="简介", description="Description")
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from tests.api.conftest import token_for
+from tests.integration.matching.factories import member_of
 
+from innobridge.core.context import Context
 from innobridge.registry.entities import SPECS
 
 
@@ -106,3 +109,36 @@ def test_created_date_filter(client: TestClient, officer_headers: dict[str, str]
     assert client.get(f"/api/v1/datasets?created_from={today}&created_to={today}").json()["total"] == 1
     assert client.get(f"/api/v1/datasets?created_from={today + timedelta(days=1)}").json()["total"] == 0
     assert client.get("/api/v1/datasets?created_from=0000-00-00").status_code == 422
+
+
+def test_a_member_cannot_move_a_record_onto_another_organisation(
+    ctx: Context, client: TestClient, officer_headers: dict[str, str]
+) -> None:
+    ours, theirs = (
+        client.post(
+            "/api/v1/organisations", json={"name_zh": n, "kind": "enterprise"}, headers=officer_headers
+        ).json()["id"]
+        for n in ("甲公司", "乙公司")
+    )
+    headers = token_for(ctx, member_of(ctx, ours))
+    need = client.post(
+        "/api/v1/needs", json={"title": "电池回收需求", "organisation_id": ours}, headers=headers
+    )
+    assert need.status_code == 201
+    moved = client.patch(
+        f"/api/v1/needs/{need.json()['id']}", json={"organisation_id": theirs}, headers=headers
+    )
+    assert moved.status_code == 403
+    assert client.get(f"/api/v1/needs/{need.json()['id']}").json()["organisation_id"] == ours
+
+
+def test_references_past_the_integer_column_are_refused_by_name(
+    client: TestClient, officer_headers: dict[str, str]
+) -> None:
+    for path, body in (
+        ("/api/v1/needs", {"title": "需求", "organisation_id": 3_000_000_000}),
+        ("/api/v1/organisations", {"name_zh": "子机构", "kind": "enterprise", "parent_id": 3_000_000_000}),
+    ):
+        r = client.post(path, json=body, headers=officer_headers)
+        assert r.status_code == 422, r.text
+        assert next(iter(body.keys() - {"title", "name_zh", "kind"})) in r.text
