@@ -1,5 +1,6 @@
-"""Matching's jobs: reminders for introductions with no move, a daily digest of new strong matches for
-each open need, and vector building for the index (a job the index glue can be pointed at).
+"""Matching's jobs: reminders for introductions with no move, daily digests of new strong matches (for
+each open need, and open needs for each achievement), and vector building for the index (a job the
+index glue can be pointed at).
 
 Both notices are idempotent by what was already sent (the inbox rows): a run that is repeated, or
 lost and redone, reminds once per quiet spell and announces each match once.
@@ -7,9 +8,10 @@ lost and redone, reminds once per quiet spell and announces each match once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from innobridge.core import jobs
@@ -18,15 +20,18 @@ from innobridge.core.i18n import register
 from innobridge.core.notifications import notify, register_event
 from innobridge.core.notifications.models import Notification
 from innobridge.core.principal import Principal
+from innobridge.core.unit_of_work import UnitOfWork
 from innobridge.core.users import Membership, Role, User
 from innobridge.matching import indexing
 from innobridge.matching.models import Introduction, IntroState
 from innobridge.matching.rules import as_utc
-from innobridge.matching.service import match_need
-from innobridge.registry.models import Need, NeedStatus
+from innobridge.matching.schemas import CandidateOut
+from innobridge.matching.service import match_achievement, match_need
+from innobridge.registry.models import Achievement, Need, NeedStatus
 
 REMINDER = "introduction.reminder"
 DIGEST = "need.digest"
+ACHIEVEMENT_DIGEST = "achievement.digest"
 OPEN_STATES = (IntroState.suggested, IntroState.contacted, IntroState.negotiating)
 DIGEST_PER_KIND = 3  # "strong": among the best three of a kind, and at least INNOBRIDGE_DIGEST_MIN_SCORE
 
@@ -47,17 +52,30 @@ register(
             "en": "New strong matches for needs (daily)",
         },
         f"notify.{DIGEST}.subject": {
-            "zh": "需求“{need}”有 {count} 个新的强匹配",
-            "en": "{count} new strong matches for “{need}”",
+            "zh": "需求“{title}”有 {count} 个新的强匹配",
+            "en": "{count} new strong matches for “{title}”",
         },
         f"notify.{DIGEST}.body": {
-            "zh": "平台为您的需求“{need}”找到了新的匹配：{items}",
-            "en": "New matches were found for your need “{need}”: {items}",
+            "zh": "平台为您的需求“{title}”找到了新的匹配：{items}",
+            "en": "New matches were found for your need “{title}”: {items}",
+        },
+        f"notify.{ACHIEVEMENT_DIGEST}.label": {
+            "zh": "成果的新匹配需求（每日）",
+            "en": "New matching needs for achievements (daily)",
+        },
+        f"notify.{ACHIEVEMENT_DIGEST}.subject": {
+            "zh": "成果“{title}”有 {count} 个新的匹配需求",
+            "en": "{count} new needs match “{title}”",
+        },
+        f"notify.{ACHIEVEMENT_DIGEST}.body": {
+            "zh": "以下需求与您的成果“{title}”高度匹配：{items}",
+            "en": "These needs match your achievement “{title}” well: {items}",
         },
     }
 )
 register_event(REMINDER)
 register_event(DIGEST)
+register_event(ACHIEVEMENT_DIGEST)
 
 
 def _members(session: Session, org_id: int | None) -> list[int]:
@@ -122,16 +140,58 @@ def introduction_reminders(ctx: Context, *, now: datetime | None = None) -> int:
     return sent
 
 
-def _seen(session: Session, need_id: int) -> set[str]:
-    """Candidates already announced for this need (kept in the last digest's params)."""
+def _seen(session: Session, entity: str, entity_id: int, event: str) -> set[str]:
+    """Candidates already announced for this record (kept in its last digest's params)."""
     params = session.scalar(
         select(Notification.params)
-        .where(Notification.entity == "need", Notification.entity_id == need_id, Notification.event == DIGEST)
+        .where(
+            Notification.entity == entity, Notification.entity_id == entity_id, Notification.event == event
+        )
         .order_by(Notification.id.desc())
         .limit(1)
     )
     keys = (params or {}).get("keys") or ""
     return set(str(keys).split(",")) - {""}
+
+
+def _announce(
+    uow: UnitOfWork,
+    *,
+    event: str,
+    entity: str,
+    entity_id: int,
+    title: str,
+    members: list[int],
+    candidates: Iterable[CandidateOut],
+    link: str,
+) -> bool:
+    """Notify `members` of the candidates not announced for this record before; whether any were."""
+    seen = _seen(uow.session, entity, entity_id, event)
+    new = [c for c in candidates if f"{c.kind}:{c.id}" not in seen]
+    if not new:
+        return False
+    keys = sorted(seen | {f"{c.kind}:{c.id}" for c in new})
+    notify(
+        uow,
+        user_ids=members,
+        event=event,
+        params={
+            "title": title,
+            "count": len(new),
+            "items": "；".join(c.title for c in new),
+            "keys": ",".join(keys),
+        },
+        link=link,
+        entity=entity,
+        entity_id=entity_id,
+    )
+    return True
+
+
+def _viewer(members: list[int], org_id: int | None) -> Principal:
+    # ranked as a member of the record's organisation sees them (never internal records of others)
+    orgs = frozenset({org_id}) if org_id is not None else frozenset()
+    return Principal(user_id=members[0], role=Role.member, org_ids=orgs)
 
 
 @jobs.periodic("matching.need_digest", "day")
@@ -142,7 +202,7 @@ def need_digest(ctx: Context) -> int:
     with ctx.session() as session:
         needs = session.execute(
             select(Need.id, Need.title, Need.organisation_id)
-            .where(Need.status == NeedStatus.open, Need.organisation_id.is_not(None))
+            .where(Need.status == NeedStatus.open, Need.organisation_id.in_(_staffed()))
             .order_by(Need.id)
         ).all()
     sent = 0
@@ -151,38 +211,68 @@ def need_digest(ctx: Context) -> int:
             members = _members(uow.session, org_id)
             if not members:
                 continue
-            # ranked as a member of the need's organisation sees them (never internal records of others)
-            viewer = Principal(user_id=members[0], role=Role.member, org_ids=frozenset({org_id}))
             result = match_need(
-                uow.session, actor=viewer, index=index, need_id=need_id, per_kind=DIGEST_PER_KIND
+                uow.session,
+                actor=_viewer(members, org_id),
+                index=index,
+                need_id=need_id,
+                per_kind=DIGEST_PER_KIND,
             )
-            strong = [
-                c
-                for group in (result.achievements, result.experts, result.institutions, result.instruments)
-                for c in group
-                if c.score >= min_score
-            ]
-            seen = _seen(uow.session, need_id)
-            new = [c for c in strong if f"{c.kind}:{c.id}" not in seen]
-            if not new:
-                continue
-            keys = sorted(seen | {f"{c.kind}:{c.id}" for c in new})
-            notify(
+            groups = (result.achievements, result.experts, result.institutions, result.instruments)
+            sent += _announce(
                 uow,
-                user_ids=members,
                 event=DIGEST,
-                params={
-                    "need": title,
-                    "count": len(new),
-                    "items": "；".join(c.title for c in new),
-                    "keys": ",".join(keys),
-                },
-                link=f"/needs/{need_id}/matches",
                 entity="need",
                 entity_id=need_id,
+                title=title,
+                members=members,
+                candidates=[c for group in groups for c in group if c.score >= min_score],
+                link=f"/needs/{need_id}/matches",
             )
-            sent += 1
     return sent
+
+
+@jobs.periodic("matching.achievement_digest", "day")
+def achievement_digest(ctx: Context) -> int:
+    """Tell each achievement's organisation of open needs that strongly match it, each need once. Only
+    organisations with users are looked at (nobody else would read it). How many digests."""
+    index = indexing.install(ctx, start_vectors=False)
+    min_score = ctx.settings.digest_min_score
+    with ctx.session() as session:
+        achievements = session.execute(
+            select(Achievement.id, Achievement.title, Achievement.organisation_id)
+            .where(Achievement.organisation_id.in_(_staffed()))
+            .order_by(Achievement.id)
+        ).all()
+    sent = 0
+    for ach_id, title, org_id in achievements:
+        with ctx.uow() as uow:
+            members = _members(uow.session, org_id)
+            if not members:
+                continue
+            result = match_achievement(
+                uow.session,
+                actor=_viewer(members, org_id),
+                index=index,
+                achievement_id=ach_id,
+                per_kind=DIGEST_PER_KIND,
+            )
+            sent += _announce(
+                uow,
+                event=ACHIEVEMENT_DIGEST,
+                entity="achievement",
+                entity_id=ach_id,
+                title=title,
+                members=members,
+                candidates=[c for c in result.needs if c.score >= min_score],
+                link=f"/achievements/{ach_id}/matches",
+            )
+    return sent
+
+
+def _staffed() -> Select[int]:
+    """Organisations with at least one member (the only ones a digest can reach)."""
+    return select(Membership.organisation_id).distinct()
 
 
 @jobs.background("matching.build_vectors")

@@ -100,6 +100,36 @@ def test_digest_announces_each_strong_match_once(ctx: Context, index: IndexServi
     assert latest.params["count"] == 1
 
 
+def test_achievement_digest_announces_each_matching_need_once(ctx: Context, index: IndexService) -> None:
+    ctx.settings = ctx.settings.model_copy(update={"digest_min_score": 0.0})
+    firm = org(ctx, "智能制造有限公司", kind="enterprise")
+    lab = org(ctx, "机器人研究院", kind="research_institute")
+    unstaffed = org(ctx, "无人机构", kind="university")
+    ach = create(
+        ctx,
+        "achievement",
+        kind="patent",
+        title="协作机器人力控关节",
+        keywords=["机器人"],
+        organisation_id=lab,
+    )
+    create(
+        ctx,
+        "achievement",
+        kind="patent",
+        title="机器人力控关节专利",
+        keywords=["机器人"],
+        organisation_id=unstaffed,
+    )
+    create(ctx, "need", title="机器人力控关节需求", keywords=["机器人"], organisation_id=firm)
+    researcher = member_of(ctx, lab)
+    assert matching_jobs.achievement_digest(ctx) == 1  # the unstaffed organisation's achievement is skipped
+    (note,) = _notes(ctx, matching_jobs.ACHIEVEMENT_DIGEST)
+    assert note.user_id == researcher.user_id and note.entity_id == ach
+    assert "机器人力控关节需求" in note.body and note.link == f"/achievements/{ach}/matches"
+    assert matching_jobs.achievement_digest(ctx) == 0
+
+
 def test_build_vectors_job_encodes_what_is_pending(ctx: Context) -> None:
     from tests.integration.matching.test_matching_vectors import BigramEncoder
 
