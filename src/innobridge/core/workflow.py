@@ -41,7 +41,7 @@ register(
         },
         "workflow.error.stale": {
             "zh": "该事项已被他人更新（版本 {current}，您看到的是版本 {seen}），请刷新后重试",
-            "en": "Someone else changed this item (version {current}; you saw version {seen}): reload and retry",
+            "en": "Someone else changed this item (version {current}; you saw {seen}): reload and retry",
         },
         "workflow.error.reason_code_required": {"zh": "请选择原因类别", "en": "Choose a reason"},
         "workflow.error.reason_required": {"zh": "请填写原因", "en": "Give a reason"},
@@ -230,7 +230,8 @@ class Workflow:
         for attr in act.clears:
             setattr(item, attr, None)
         try:
-            uow.session.flush()  # the mapper's version column refuses a concurrent move (UPDATE … WHERE version)
+            # The mapper's version column refuses a concurrent move (UPDATE … WHERE version = seen).
+            uow.session.flush()
         except StaleDataError as exc:
             raise Conflict("workflow.error.stale", current="?", seen=current_version) from exc
         transition = Transition(self.name, item, act, actor, before, act.target, reason, reason_code, now)
