@@ -20,6 +20,7 @@ from innobridge.core.notifications import (
     mark_all_read,
     mark_read,
     notify,
+    queue_email,
     register_event,
     set_preferences,
     unread_count,
@@ -239,3 +240,20 @@ def test_smtp_urls() -> None:
     assert t and t.port == 465 and t.tls
     with pytest.raises(ValueError):
         parse_smtp_url("http://mail.example.org")
+
+
+def test_headers_cannot_be_injected(mail_ctx: Context, smtp_server: SmtpServer) -> None:
+    ctx = mail_ctx
+    user = _user(ctx, "en")
+    assert user.user_id
+    with ctx.uow() as uow:
+        notify(uow, user_ids=[user.user_id], event=EVENT, params={"n": "1\r\nBcc: victim@example.org"})
+    (row,) = _outbox(ctx)
+    assert "\n" not in row.subject and deliver_one(ctx, row.id).status == "sent"
+    (msg,) = smtp_server.mailbox.wait_for(1)
+    assert msg["Bcc"] is None and msg["Subject"] == "Test event 1 Bcc: victim@example.org"
+    with ctx.uow() as uow:
+        bad = queue_email(uow, to_address="a@example.org\nBcc: victim@example.org", subject="x", body="y")
+    result = deliver_one(ctx, bad)
+    assert result.status == "failed" and (result.detail or "").startswith("unsendable")
+    assert len(smtp_server.mailbox.messages) == 1

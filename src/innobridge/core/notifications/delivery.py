@@ -188,8 +188,13 @@ def deliver_one(ctx: Context, outbox_id: int, *, now: datetime | None = None) ->
         row = s.get(OutboxMessage, outbox_id)
         if row is None:  # deleted between the claim and this read
             return DeliveryResult(outbox_id=outbox_id, status="gone")
-        msg = compose(settings, row)
         attempts, limit = row.attempts, row.max_attempts or settings.mail_max_attempts
+        try:
+            msg = compose(settings, row)
+        except ValueError as exc:  # e.g. an address or header the e-mail package refuses: never sendable
+            return _failed(
+                ctx, outbox_id, _Refused(f"unsendable: {exc}", permanent=True), attempts=attempts, limit=limit
+            )
     try:
         send(settings, target, msg)
     except _Refused as refused:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from innobridge.core import jobs
 from innobridge.core.context import Context
-from innobridge.core.notifications.delivery import deliver_one, due
+from innobridge.core.notifications.delivery import deliver_one, due, parse_smtp_url
 from innobridge.core.notifications.service import OUTBOX_ENTITY
 
 DELIVER = "notifications.deliver"
@@ -25,6 +25,8 @@ def deliver(ctx: Context, *, entity_id: int) -> None:
 @jobs.periodic(SWEEP, "minute", at_start=True)
 def sweep(ctx: Context) -> int:
     """Queue a delivery for every unfinished row due within the next sweep; how many were queued."""
+    if parse_smtp_url(ctx.settings.smtp_url) is None:
+        return 0  # e-mail is off: rows wait until an SMTP server is configured
     rows = due(ctx, within=SWEEP_AHEAD)
     for row_id, at in rows:
         if not jobs.enqueue(ctx, DELIVER, eta=at, entity_id=row_id):

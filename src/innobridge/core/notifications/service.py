@@ -30,9 +30,10 @@ def _lang(value: str | None) -> Lang:
 
 
 def render(event: str, lang: Lang, params: Params) -> tuple[str, str]:
-    """Subject and body of `event` in `lang` (missing parameters read as empty, not as an error)."""
+    """Subject (one line: it becomes an e-mail header) and body of `event` in `lang`."""
     values = {k: ("" if v is None else v) for k, v in params.items()}
-    return t(f"notify.{event}.subject", lang, **values), t(f"notify.{event}.body", lang, **values)
+    subject = " ".join(t(f"notify.{event}.subject", lang, **values).split())
+    return subject[:300], t(f"notify.{event}.body", lang, **values)
 
 
 def new_message_id() -> str:
@@ -65,7 +66,7 @@ def notify(
             user_id=user.id,
             event=event,
             language=lang,
-            subject=subject[:300],
+            subject=subject,
             body=body,
             link=link,
             entity=entity,
@@ -103,7 +104,7 @@ def queue_email(
     message = OutboxMessage(
         to_address=to_address,
         language="en",
-        subject=subject[:300],
+        subject=" ".join(subject.split())[:300],
         body=body,
         message_id=new_message_id(),
         max_attempts=max_attempts,
