@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -42,6 +43,10 @@ register(
         "workflow.error.stale": {
             "zh": "该事项已被他人更新（版本 {current}，您看到的是版本 {seen}），请刷新后重试",
             "en": "Someone else changed this item (version {current}; you saw {seen}): reload and retry",
+        },
+        "workflow.error.race": {
+            "zh": "该事项刚被他人更新，请刷新后重试",
+            "en": "Someone else changed this item a moment ago: reload and retry",
         },
         "workflow.error.reason_code_required": {"zh": "请选择原因类别", "en": "Choose a reason"},
         "workflow.error.reason_required": {"zh": "请填写原因", "en": "Give a reason"},
@@ -233,7 +238,13 @@ class Workflow:
             # The mapper's version column refuses a concurrent move (UPDATE … WHERE version = seen).
             uow.session.flush()
         except StaleDataError as exc:
-            raise Conflict("workflow.error.stale", current="?", seen=current_version) from exc
+            raise Conflict("workflow.error.race") from exc
+        except OperationalError as exc:
+            # SQLite (WAL): a writer whose read snapshot predates another commit cannot write at all
+            # (SQLITE_BUSY_SNAPSHOT, "database is locked" despite the busy timeout) — the same race.
+            if "database is locked" not in str(exc.orig):
+                raise
+            raise Conflict("workflow.error.race") from exc
         transition = Transition(self.name, item, act, actor, before, act.target, reason, reason_code, now)
         uow.audit(
             actor=actor,

@@ -19,8 +19,9 @@ from innobridge.core.principal import ANONYMOUS, Principal
 from innobridge.core.users import Role
 from innobridge.matching import service
 from innobridge.matching.indexing import IndexService
-from innobridge.matching.models import CandidateKind, IntroState
+from innobridge.matching.models import CandidateKind, Introduction, IntroState
 from innobridge.matching.schemas import IntroductionIn, IntroductionQuery
+from innobridge.matching.service.introductions import WORKFLOW
 from innobridge.registry.models import Need, NeedStatus
 
 
@@ -349,3 +350,26 @@ def test_a_party_does_not_read_the_other_sides_hidden_record_through_an_introduc
     with ctx.session() as s:
         seen = service.get_introduction(s, actor=need_side, introduction_id=intro.id)
     assert seen.candidate_title is None and seen.need_title == "机器人力控关节需求"
+
+
+def test_racing_writers_cannot_both_move_the_same_version(
+    ctx: Context, index: IndexService, world: dict[str, int], manager: Principal
+) -> None:
+    """Two managers load the introduction at version 1; the first commits; the second's UPDATE carries
+    `WHERE version = 1` and is refused as stale — even without a version from the client."""
+    with ctx.uow() as uow:
+        intro = service.create_introduction(
+            uow,
+            actor=manager,
+            data=IntroductionIn(need_id=world["need"], candidate_kind="person", candidate_id=world["person"]),
+        )
+    late = ctx.uow()
+    with pytest.raises(Conflict) as refused, late:
+        loaded = late.session.get(Introduction, intro.id)  # loaded before the other commit lands
+        assert loaded is not None and loaded.version == 1
+        assert move(ctx, manager, intro.id, "withdraw", "需求方已自研") == IntroState.withdrawn
+        WORKFLOW.apply(late, actor=manager, item=loaded, action="contact", version=None)
+    assert refused.value.code == "workflow.error.race"
+    with ctx.session() as s:
+        got = service.get_introduction(s, actor=manager, introduction_id=intro.id)
+    assert got.state == IntroState.withdrawn and [h.action for h in got.history] == ["create", "withdraw"]
