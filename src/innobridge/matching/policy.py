@@ -10,19 +10,19 @@ from typing import Any
 
 from innobridge.core.policy import MANAGER, Policy, Who, member_of
 from innobridge.core.principal import Principal
-from innobridge.matching.models import IntroState
 
 NEED_SIDE = member_of("need_org_id")
 
 
 def _candidate_party(actor: Principal, intro: Any) -> bool:
-    # The candidate's side becomes a party once someone has contacted it; before, it is only a suggestion.
+    # The candidate's side becomes a party once someone has contacted it (and stays one); an introduction
+    # withdrawn before anyone called was only ever a suggestion it never heard of.
     org = getattr(intro, "candidate_org_id", None)
     return (
         not actor.is_anonymous
         and org is not None
         and org in actor.org_ids
-        and getattr(intro, "state", None) != IntroState.suggested
+        and getattr(intro, "contacted_at", None) is not None
     )
 
 

@@ -373,3 +373,49 @@ def test_racing_writers_cannot_both_move_the_same_version(
     with ctx.session() as s:
         got = service.get_introduction(s, actor=manager, introduction_id=intro.id)
     assert got.state == IntroState.withdrawn and [h.action for h in got.history] == ["create", "withdraw"]
+
+
+def test_the_list_and_the_single_read_agree_on_who_sees_an_introduction(
+    ctx: Context, index: IndexService, world: dict[str, int], manager: Principal
+) -> None:
+    """The list's SQL scope and the policy's `read` are two forms of one rule: they must agree."""
+    ids = []
+    for kind, cid in (
+        ("achievement", world["ach"]),
+        ("achievement", world["ach2"]),
+        ("person", world["person"]),
+    ):
+        with ctx.uow() as uow:
+            ids.append(
+                service.create_introduction(
+                    uow,
+                    actor=manager,
+                    data=IntroductionIn(need_id=world["need"], candidate_kind=kind, candidate_id=cid),
+                ).id
+            )
+    move(ctx, manager, ids[1], "contact")
+    move(ctx, manager, ids[2], "withdraw", "不再需要")
+    actors = {
+        "manager": manager,
+        "need side": member_of(ctx, world["firm"]),
+        "candidate side": member_of(ctx, world["lab"]),
+        "stranger": member_of(ctx, org(ctx, "无关公司", kind="enterprise")),
+    }
+    seen = {}
+    with ctx.session() as s:
+        for who, actor in actors.items():
+            listed = {
+                i.id for i in service.list_introductions(s, actor=actor, query=IntroductionQuery()).items
+            }
+            readable = set()
+            for i in ids:
+                try:
+                    service.get_introduction(s, actor=actor, introduction_id=i)
+                    readable.add(i)
+                except NotFound:
+                    pass
+            assert listed == readable, who
+            seen[who] = listed
+    assert seen["manager"] == seen["need side"] == set(ids)
+    # the candidate's side: only what it was contacted about (not one withdrawn before anyone called)
+    assert seen["candidate side"] == {ids[1]} and seen["stranger"] == set()

@@ -16,7 +16,10 @@ from innobridge.matching.service.introductions import WORKFLOW
 
 
 def item(state: S, need_org: int | None = 7, candidate_org: int | None = 9) -> SimpleNamespace:
-    return SimpleNamespace(state=state, need_org_id=need_org, candidate_org_id=candidate_org)
+    contacted = "2026-01-01" if state in (S.contacted, S.negotiating, S.signed) else None
+    return SimpleNamespace(
+        state=state, need_org_id=need_org, candidate_org_id=candidate_org, contacted_at=contacted
+    )
 
 
 def legal(state: S) -> set[str]:

@@ -47,7 +47,7 @@ def _members(session: Session, org_ids: Iterable[int | None]) -> set[int]:
 def _audience(session: Session, intro: Introduction) -> set[int]:
     """Who hears of a move: the need's side, the candidate's side once it is a party, and the manager."""
     orgs = [intro.need_org_id]
-    if intro.state != IntroState.suggested:
+    if intro.contacted_at is not None:
         orgs.append(intro.candidate_org_id)
     people = _members(session, orgs)
     if intro.manager_id is not None:
@@ -358,7 +358,7 @@ def _intro_scope(stmt: Select[Any], actor: Principal) -> Select[Any]:
         return stmt
     own_needs = Need.organisation_id.in_(actor.org_ids) if actor.org_ids else None
     as_candidate = (
-        and_(Introduction.candidate_org_id.in_(actor.org_ids), Introduction.state != IntroState.suggested)
+        and_(Introduction.candidate_org_id.in_(actor.org_ids), Introduction.contacted_at.is_not(None))
         if actor.org_ids
         else None
     )
