@@ -33,7 +33,9 @@ def s3_endpoint() -> Iterator[str]:
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
-    _client(endpoint).create_bucket(Bucket=BUCKET)
+    client = _client(endpoint)
+    client.create_bucket(Bucket=BUCKET)
+    client.close()  # no unclosed sockets left for the garbage collector to warn about
     yield endpoint
     server.stop()
 
@@ -62,8 +64,13 @@ def _client(endpoint: str) -> Any:
 
 def _object(endpoint: str, storage: service.Storage, sha256: str) -> bytes:
     assert isinstance(storage.store, S3Store)
-    found = _client(endpoint).get_object(Bucket=BUCKET, Key=f"{storage.store.prefix}/{key_for(sha256)}")
-    return found["Body"].read()  # type: ignore[no-any-return]
+    client = _client(endpoint)
+    try:
+        found = client.get_object(Bucket=BUCKET, Key=f"{storage.store.prefix}/{key_for(sha256)}")
+        with found["Body"] as body:
+            return body.read()  # type: ignore[no-any-return]
+    finally:
+        client.close()
 
 
 def test_upload_and_download_through_the_bucket(
