@@ -285,3 +285,13 @@ def test_staging_files_left_by_a_crash_are_swept_when_the_store_opens(ctx: Conte
     os.utime(old, (time.time() - 2 * 24 * 3600,) * 2)
     Storage.from_settings(ctx.settings)
     assert not old.exists() and fresh.exists()
+
+
+def test_the_types_settings_accept_are_the_types_the_checks_know() -> None:
+    from typing import get_args
+
+    from innobridge.core.config import Settings
+
+    annotation = Settings.model_fields["upload_allowed_types"].annotation
+    (literal, _ellipsis) = get_args(annotation)
+    assert set(get_args(literal)) == set(KINDS) == set(Settings.model_fields["upload_allowed_types"].default)
