@@ -32,7 +32,7 @@ from innobridge.core.context import Context
 from innobridge.core.models import Visibility
 from innobridge.core.principal import SYSTEM
 from innobridge.core.users import Role
-from innobridge.matching import indexing
+from innobridge.index import service as indexing
 from innobridge.registry import service
 from innobridge.registry.entities import SPECS
 from innobridge.registry.schemas import AchievementIn, NeedIn, OrganisationIn, PersonIn

@@ -70,7 +70,8 @@ def feature(name: str, parts: str) -> Feature:
 
 FEATURES: tuple[Feature, ...] = (
     feature("registry", "models api pages templates cli search messages"),
-    feature("matching", "models api pages templates cli jobs messages"),
+    feature("index", "api pages templates messages"),
+    feature("matching", "models api pages templates cli search jobs messages"),
 )
 
 

@@ -24,7 +24,7 @@ from innobridge.core import migrate
 from innobridge.core.config import Settings
 from innobridge.core.context import Context
 from innobridge.core.db import make_engine
-from innobridge.matching import indexing
+from innobridge.index import service as indexing
 from tests.browser.seed import Seeded, seed
 from tests.conftest import BACKENDS, PG_URL
 

@@ -16,7 +16,7 @@ from innobridge.core.principal import SYSTEM
 from innobridge.matching.schemas import CandidateOut, MatchOut
 
 if TYPE_CHECKING:
-    from innobridge.matching.indexing import IndexService
+    from innobridge.index.service import IndexService
 
 commands = typer.Typer()
 err = Console(stderr=True)
@@ -44,7 +44,7 @@ def index_command(rebuild: bool, vectors: bool) -> None:
     """`innobridge index [--rebuild] [--vectors]`: rebuild the search index from the database and/or
     build the pending vectors in the foreground; without options, show the index's state."""
     # The search engine (segmenter, vectors) loads when an index command runs, not with every command.
-    from innobridge.matching import indexing
+    from innobridge.index import service as indexing
 
     ctx = open_context()
     index = indexing.install(ctx, start_vectors=False)
@@ -95,7 +95,8 @@ def match_command(need: int | None, text: str | None, as_json: bool, limit: int)
     if not 1 <= limit <= 50:
         err.print("--limit must be 1–50 · --limit 取值 1–50")
         raise SystemExit(2)
-    from innobridge.matching import indexing, service  # loaded when matching runs (as in index_command)
+    from innobridge.index import service as indexing  # loaded when matching runs (as in index_command)
+    from innobridge.matching import service
 
     ctx = open_context()
     index = indexing.install(ctx, start_vectors=False)

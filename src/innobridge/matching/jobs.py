@@ -22,7 +22,7 @@ from innobridge.core.notifications.models import Notification
 from innobridge.core.principal import Principal
 from innobridge.core.unit_of_work import UnitOfWork
 from innobridge.core.users import Membership, Role, User
-from innobridge.matching import indexing
+from innobridge.index import service as indexing
 from innobridge.matching.models import Introduction, IntroState
 from innobridge.matching.rules import as_utc
 from innobridge.matching.schemas import CandidateOut

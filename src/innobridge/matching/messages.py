@@ -30,10 +30,6 @@ register(
         "matching.state.signed": {"zh": "已签约", "en": "signed"},
         "matching.state.declined": {"zh": "已谢绝", "en": "declined"},
         "matching.state.withdrawn": {"zh": "已撤回", "en": "withdrawn"},
-        "matching.facet.kind": {"zh": "类型", "en": "Type"},
-        "matching.facet.discipline": {"zh": "学科", "en": "Discipline"},
-        "matching.facet.region": {"zh": "地区", "en": "Region"},
-        "matching.facet.year": {"zh": "年份", "en": "Year"},
     }
 )
 for _action in rules.ACTIONS:

@@ -15,20 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from innobridge.core.documents import FeatureIndex, Source, doc_id
 from innobridge.core.visibility import RECORDS
 from innobridge.registry import models as m
+from innobridge.registry.entities import SPECS
 from innobridge.search.types import Document
 
 INDEXED_ENTITIES = ("organisation", "person", "instrument", "project", "achievement", "need", "dataset")
-
-
-def doc_id(entity: str, record_id: int) -> str:
-    return f"{entity}:{record_id}"
-
-
-def parse_doc_id(value: str) -> tuple[str, int]:
-    entity, _, rid = value.partition(":")
-    return entity, int(rid)
 
 
 # --- access -----------------------------------------------------------------------------------------
@@ -221,3 +214,9 @@ DOCUMENTS: dict[str, Callable[[Any], Document | None]] = {
 def document_for(entity: str, row: Any) -> Document | None:
     """The Document for a record, or None when it must not be in the index (e.g. merged duplicates)."""
     return DOCUMENTS[entity](row)
+
+
+# What the registry puts in the index (read by innobridge.index through the manifest).
+INDEX = FeatureIndex(
+    sources=tuple(Source(entity, SPECS[entity].model, DOCUMENTS[entity]) for entity in INDEXED_ENTITIES)
+)

@@ -14,7 +14,7 @@ from innobridge import __version__, features
 from innobridge.core import jobs
 from innobridge.core.config import get_settings
 from innobridge.core.context import Context
-from innobridge.matching import indexing
+from innobridge.index import service as indexing
 from innobridge.web import files_api, problems
 from innobridge.web.csrf import CSRFMiddleware
 from innobridge.web.errorpages import html_error, wants_html

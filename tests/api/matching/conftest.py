@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from innobridge.core.context import Context
-from innobridge.matching import indexing
+from innobridge.index import service as indexing
 from innobridge.search.engine import SearchEngine
 from innobridge.web.app import create_app
 

@@ -14,7 +14,7 @@ from tests.conftest import make_user
 
 from innobridge.core.context import Context
 from innobridge.core.users import Role
-from innobridge.matching import indexing
+from innobridge.index import service as indexing
 from innobridge.search.engine import SearchEngine
 from innobridge.web.app import create_app
 

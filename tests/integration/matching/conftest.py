@@ -6,8 +6,8 @@ from collections.abc import Iterator
 import pytest
 
 from innobridge.core.context import Context
-from innobridge.matching import indexing
-from innobridge.matching.indexing import IndexService
+from innobridge.index import service as indexing
+from innobridge.index.service import IndexService
 from innobridge.search.backend import SearchBackend
 from innobridge.search.engine import SearchEngine
 from innobridge.search.milvus import MilvusBackend

@@ -17,8 +17,8 @@ from innobridge.core.notifications import list_inbox
 from innobridge.core.notifications.schemas import InboxQuery
 from innobridge.core.principal import ANONYMOUS, Principal
 from innobridge.core.users import Role
+from innobridge.index.service import IndexService
 from innobridge.matching import service
-from innobridge.matching.indexing import IndexService
 from innobridge.matching.models import CandidateKind, Introduction, IntroState
 from innobridge.matching.schemas import IntroductionIn, IntroductionQuery
 from innobridge.matching.service.introductions import WORKFLOW

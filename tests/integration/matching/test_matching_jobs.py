@@ -13,9 +13,9 @@ from innobridge.core.context import Context
 from innobridge.core.notifications.models import Notification
 from innobridge.core.principal import Principal
 from innobridge.core.users import Role
+from innobridge.index.service import IndexService
 from innobridge.matching import jobs as matching_jobs
 from innobridge.matching import service
-from innobridge.matching.indexing import IndexService
 from innobridge.matching.models import CandidateKind, Introduction
 from innobridge.matching.schemas import IntroductionIn
 
@@ -134,7 +134,7 @@ def test_build_vectors_job_encodes_what_is_pending(ctx: Context) -> None:
     from tests.integration.matching.test_matching_vectors import BigramEncoder
 
     from innobridge.core import jobs
-    from innobridge.matching import indexing
+    from innobridge.index import service as indexing
     from innobridge.search.engine import SearchEngine
 
     create(ctx, "achievement", kind="patent", title="高温超导薄膜低温制备方法")

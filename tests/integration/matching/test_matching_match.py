@@ -8,8 +8,8 @@ from tests.integration.matching.factories import create, org
 from innobridge.core.context import Context
 from innobridge.core.principal import ANONYMOUS, SYSTEM
 from innobridge.core.users import Role
+from innobridge.index.service import IndexService
 from innobridge.matching import service
-from innobridge.matching.indexing import IndexService
 
 
 def test_need_matches_each_kind_with_reasons(ctx: Context, index: IndexService) -> None:

@@ -12,9 +12,10 @@ from innobridge.core.context import Context
 from innobridge.core.models import Visibility
 from innobridge.core.principal import ANONYMOUS, SYSTEM, Principal
 from innobridge.core.users import Role
-from innobridge.matching import indexing, service
-from innobridge.matching.indexing import IndexService
-from innobridge.matching.schemas import SearchIn
+from innobridge.index import faceted
+from innobridge.index import service as indexing
+from innobridge.index.schemas import SearchIn
+from innobridge.index.service import IndexService
 from innobridge.registry import service as registry
 from innobridge.registry.entities import SPECS
 from innobridge.registry.models import Code
@@ -22,7 +23,7 @@ from innobridge.registry.models import Code
 
 def titles(ctx: Context, index: IndexService, actor: Principal, **query: object) -> list[str]:
     with ctx.session() as s:
-        out = service.search_records(s, actor=actor, index=index, query=SearchIn(**query))  # type: ignore[arg-type]
+        out = faceted.search_records(s, actor=actor, index=index, query=SearchIn(**query))  # type: ignore[arg-type]
     return [i.title for i in out.items]
 
 
@@ -91,7 +92,7 @@ def test_visibility_applies_to_hits_and_facets(ctx: Context, index: IndexService
     }
     for who, (actor, seen) in expected.items():
         with ctx.session() as s:
-            out = service.search_records(s, actor=actor, index=index, query=SearchIn(q="催化剂"))
+            out = faceted.search_records(s, actor=actor, index=index, query=SearchIn(q="催化剂"))
         assert {i.title for i in out.items} == seen, who
         assert out.total == len(seen), who
         assert {b.value: b.count for b in out.facets["kind"]} == {"achievement": len(seen)}, who
@@ -135,7 +136,7 @@ def test_facets_filters_and_pages(ctx: Context, index: IndexService) -> None:
     create(ctx, "project", title="传感器项目", start_year=2024, organisation_id=u)
     create(ctx, "person", name_zh="张传感", keywords=["传感器"], organisation_id=u, discipline_codes=["520"])
     with ctx.session() as s:
-        out = service.search_records(s, actor=ANONYMOUS, index=index, query=SearchIn(q="传感器"))
+        out = faceted.search_records(s, actor=ANONYMOUS, index=index, query=SearchIn(q="传感器"))
         facets = {k: {b.value: b.count for b in v} for k, v in out.facets.items()}
         assert facets["kind"] == {"achievement": 2, "project": 1, "person": 1}
         assert facets["year"] == {"2023": 1, "2024": 2}
@@ -143,25 +144,25 @@ def test_facets_filters_and_pages(ctx: Context, index: IndexService) -> None:
         assert facets["discipline"] == {"520": 2, "52010": 1}
         label = next(b for b in out.facets["discipline"] if b.value == "520")
         assert (label.label_zh, label.label_en) == ("工程与技术科学基础学科", "Engineering basics")
-        ach = service.search_records(
+        ach = faceted.search_records(
             s,
             actor=ANONYMOUS,
             index=index,
             query=SearchIn(q="传感器", discipline="520", kinds=["achievement"]),
         )
         assert ach.total == 2  # 520 also finds its sub-discipline 52010
-        shanghai = service.search_records(
+        shanghai = faceted.search_records(
             s, actor=ANONYMOUS, index=index, query=SearchIn(q="传感器", region="31")
         )
         assert [i.title for i in shanghai.items] == ["传感器芯片一"]
-        recent = service.search_records(
+        recent = faceted.search_records(
             s, actor=ANONYMOUS, index=index, query=SearchIn(q="传感器", year_from=2024)
         )
         assert {i.title for i in recent.items} == {"传感器芯片二", "传感器项目"}
-        page1 = service.search_records(
+        page1 = faceted.search_records(
             s, actor=ANONYMOUS, index=index, query=SearchIn(q="传感器", page_size=3)
         )
-        page2 = service.search_records(
+        page2 = faceted.search_records(
             s, actor=ANONYMOUS, index=index, query=SearchIn(q="传感器", page_size=3, page=2)
         )
     assert page1.total == page2.total == 4

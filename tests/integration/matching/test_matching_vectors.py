@@ -11,7 +11,8 @@ from tests.integration.matching.factories import create
 
 from innobridge.core.context import Context
 from innobridge.core.principal import ANONYMOUS
-from innobridge.matching import indexing, service
+from innobridge.index import service as indexing
+from innobridge.matching import service
 from innobridge.search.engine import SearchEngine
 
 

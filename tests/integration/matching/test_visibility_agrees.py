@@ -9,10 +9,11 @@ from sqlalchemy import select
 from tests.integration.matching.factories import create, member_of, org
 
 from innobridge.core.context import Context
+from innobridge.core.documents import doc_id
 from innobridge.core.principal import ANONYMOUS, SYSTEM, Principal
 from innobridge.core.users import Role
 from innobridge.core.visibility import RECORDS
-from innobridge.matching.indexing import IndexService
+from innobridge.index.service import IndexService
 from innobridge.registry import search as registry_search
 from innobridge.registry.entities import SPECS
 from innobridge.registry.service import visible_clause
@@ -76,13 +77,13 @@ def test_python_sql_and_index_forms_agree(ctx: Context, index: IndexService) -> 
         assert sum(len(r) for r in rows.values()) == 6 + 6 * 3 * 4
         for who, actor in actors.items():
             by_python = {
-                registry_search.doc_id(entity, r.id)
+                doc_id(entity, r.id)
                 for entity, rs in rows.items()
                 for r in rs
                 if RECORDS.may_read(actor, r.visibility, r.owner_org_id, r.created_by_id)
             }
             by_sql = {
-                registry_search.doc_id(entity, rid)
+                doc_id(entity, rid)
                 for entity in registry_search.INDEXED_ENTITIES
                 for rid in session.scalars(
                     select(SPECS[entity].model.id).where(visible_clause(SPECS[entity], actor))

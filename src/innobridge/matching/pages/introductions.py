@@ -15,10 +15,10 @@ from innobridge.core.errors import Invalid
 from innobridge.core.http import get_principal, get_session, get_uow, require_user
 from innobridge.core.principal import Principal
 from innobridge.core.unit_of_work import UnitOfWork
+from innobridge.index.api import get_index
+from innobridge.index.service import IndexService
 from innobridge.matching import service as matching
-from innobridge.matching.indexing import IndexService
 from innobridge.matching.models import CandidateKind, IntroState
-from innobridge.matching.pages.search import get_index
 from innobridge.matching.schemas import IntroductionIn, IntroductionQuery
 from innobridge.registry import service as registry
 from innobridge.registry.entities import SPECS

@@ -1,4 +1,4 @@
-"""Matching use cases, by concern: registry-wide search (search), ranked candidates (ranking),
+"""Matching use cases, by concern: ranked candidates (ranking),
 introductions through their workflow (introductions) and the matching-rate funnel (funnel).
 
 Every function is keyword-only and typed, takes the acting Principal and Pydantic input and returns
@@ -16,7 +16,6 @@ from innobridge.matching.service.introductions import (
     suggest_introductions,
 )
 from innobridge.matching.service.ranking import match_achievement, match_need, match_text
-from innobridge.matching.service.search import search_records
 
 __all__ = [
     "NEED_LISTS",
@@ -29,6 +28,5 @@ __all__ = [
     "match_text",
     "matching_rate",
     "move_introduction",
-    "search_records",
     "suggest_introductions",
 ]

@@ -16,8 +16,9 @@ from innobridge.core.principal import SYSTEM, Principal
 from innobridge.core.unit_of_work import UnitOfWork
 from innobridge.core.users import Membership, User
 from innobridge.core.workflow import Action, Notice, Transition, Workflow
+from innobridge.index.records import load_rows, readable, title_of
+from innobridge.index.service import IndexService
 from innobridge.matching import rules
-from innobridge.matching.indexing import IndexService
 from innobridge.matching.models import CandidateKind, Introduction, IntroState
 from innobridge.matching.policy import POLICY
 from innobridge.matching.schemas import (
@@ -31,7 +32,7 @@ from innobridge.matching.schemas import (
     ReasonCodeOut,
     SuggestOut,
 )
-from innobridge.matching.service.common import NEED_LISTS, _load_rows, _readable, _title
+from innobridge.matching.service.common import NEED_LISTS
 from innobridge.matching.service.ranking import _load_need, match_need
 from innobridge.registry.entities import SPECS
 from innobridge.registry.models import Need, NeedStatus
@@ -135,7 +136,7 @@ def _titles(session: Session, actor: Principal, intros: Sequence[Introduction]) 
     """Titles of the needs and candidates — only of records the actor may read (a party to an
     introduction does not thereby see the other side's internal record)."""
     keys = {("need", i.need_id) for i in intros} | {(i.candidate_kind.value, i.candidate_id) for i in intros}
-    return {k: _title(k[0], row)[0] for k, row in _load_rows(session, keys).items() if _readable(actor, row)}
+    return {k: title_of(k[0], row)[0] for k, row in load_rows(session, keys).items() if readable(actor, row)}
 
 
 def _new_introduction(
@@ -225,7 +226,7 @@ def suggest_introductions(
     skipped = 0
     for name, kind in NEED_LISTS.items():
         candidates: list[CandidateOut] = getattr(matches, name)
-        rows = _load_rows(session, ((kind.value, c.id) for c in candidates))
+        rows = load_rows(session, ((kind.value, c.id) for c in candidates))
         for cand in candidates:
             if (kind.value, cand.id) in existing:
                 skipped += 1
@@ -263,7 +264,7 @@ def create_introduction(uow: UnitOfWork, *, actor: Principal, data: Introduction
     need = _load_need(session, actor, data.need_id)
     POLICY.require("suggest", actor, need)
     candidate = session.get(SPECS[data.candidate_kind.value].model, data.candidate_id)
-    if not _readable(actor, candidate):
+    if not readable(actor, candidate):
         raise Invalid([FieldError("candidate_id", "field.unknown_reference", {"value": data.candidate_id})])
     if (data.candidate_kind.value, data.candidate_id) in _existing(session, need.id):
         raise Conflict("matching.error.duplicate_introduction")

