@@ -27,6 +27,7 @@ POLICY = Policy(
         "assign_owner": OVERSEER | member_of("owner_org_id"),
         "update": OVERSEER | OWNER,
         "delete": OVERSEER | OWNER,
+        "assign_any_owner": OVERSEER,  # may place a record with any organisation (forms offer all)
         "import": OVERSEER,
         "merge": OVERSEER,
         "manage_codes": OVERSEER,
@@ -34,6 +35,8 @@ POLICY = Policy(
 )
 # Actions an output lists for the acting user (the buttons of a record page).
 RECORD_ACTIONS = ("update", "delete")
+# Registry-wide actions, tied to no record (what the data page and record forms offer).
+REGISTRY_ACTIONS = ("create", "assign_any_owner", "import", "merge", "manage_codes")
 
 
 def _loader(entity: str) -> Any:

@@ -23,7 +23,7 @@ from innobridge.core.unit_of_work import UnitOfWork
 from innobridge.core.visibility import RECORDS, Columns
 from innobridge.registry.entities import EntitySpec
 from innobridge.registry.models import Organisation
-from innobridge.registry.policy import POLICY, RECORD_ACTIONS
+from innobridge.registry.policy import POLICY, RECORD_ACTIONS, REGISTRY_ACTIONS
 
 _CONTACT_FIELDS = ("email", "phone")
 
@@ -51,6 +51,11 @@ def _load(session: Session, spec: EntitySpec, record_id: int, actor: Principal) 
     if obj is None or not POLICY.may("read", actor, obj):
         raise NotFound(entity=spec.name, id=record_id)  # do not reveal that an unreadable record exists
     return obj
+
+
+def allowed_actions(*, actor: Principal) -> list[str]:
+    """The registry-wide actions `actor` may take (import, merge, …), for pages that offer them."""
+    return POLICY.allowed(actor, None, REGISTRY_ACTIONS)
 
 
 def get_record(session: Session, *, actor: Principal, spec: EntitySpec, record_id: int) -> BaseModel:

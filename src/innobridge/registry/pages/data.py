@@ -66,6 +66,7 @@ def _import_form(
         entity=entity,
         errors=errors or {},
         columns=importing.header_aliases(spec) if spec else {},
+        may_import="import" in service.allowed_actions(actor=principal),
     )
 
 
@@ -91,7 +92,7 @@ def import_file(
         problems.append(FieldError("entity", "field.required"))
     if not isinstance(upload, UploadFile) or not upload.filename:
         problems.append(FieldError("file", "ui.data.no_file"))
-    if not principal.is_overseer:
+    if "import" not in service.allowed_actions(actor=principal):
         problems.append(FieldError(FORM_ERROR, "ui.data.officer_only"))
     if problems or not isinstance(upload, UploadFile):
         return _import_form(

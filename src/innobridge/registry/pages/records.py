@@ -89,7 +89,7 @@ def record_fields(
     errors: dict[str, list[str]],
 ) -> list[FieldView]:
     fields = schema_fields(spec.schema_in, lang, values, errors)
-    if not principal.is_overseer:
+    if "assign_any_owner" not in service.allowed_actions(actor=principal):
         for f in fields:
             if f.name == "organisation_id":
                 f.widget = "select"
