@@ -3,10 +3,16 @@ name what was refused, in the caller's language; who may not see a record gets 4
 
 from __future__ import annotations
 
+import select
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from tests.api.conftest import token_for
 from tests.integration.core import storage_samples as samples
@@ -16,6 +22,7 @@ from innobridge.core.context import Context
 from innobridge.core.i18n import Lang, t
 from innobridge.core.storage.schemas import StoredFileOut
 from innobridge.core.storage.service import storage_for
+from innobridge.web.app import create_app
 from innobridge.web.render import environment
 
 EN = {"Accept-Language": "en"}
@@ -223,3 +230,56 @@ def test_the_documents_partial_lists_links_and_offers_upload_to_writers(
     assert "data-remove-document" not in html and "data-upload-document" not in html
     assert "Documents" in html and "evidence" not in html and "other" in html
     assert "No documents yet" in _documents_partial([], can_upload=False, lang="en")
+
+
+def test_a_real_server_stops_reading_an_endless_upload_at_the_limit(
+    ctx: Context, world: dict[str, object]
+) -> None:
+    """Over a socket to uvicorn (the test client buffers whole bodies): a chunked upload that would never
+    end is answered 413 once the limit is passed, and the server stops taking its bytes."""
+    ctx.settings.upload_max_bytes = 1_000_000
+    with _served(ctx) as port, socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        auth = world["owner"]["Authorization"]  # type: ignore[index]
+        head = (
+            f"POST /api/v1/records/achievement/{world['public']}/documents?name=big.pdf HTTP/1.1\r\n"
+            f"Host: 127.0.0.1\r\nAuthorization: {auth}\r\nContent-Type: application/octet-stream\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+        )
+        conn.sendall(head.encode())
+        chunk = b"%x\r\n%s\r\n" % (65536, b"%PDF-" + b"0" * (65536 - 5))
+        sent, answer = 0, b""
+        while sent < 500_000_000:  # 500 MB if nobody stops it
+            if select.select([conn], [], [], 0)[0]:
+                answer = conn.recv(65536)
+                break
+            try:
+                conn.sendall(chunk)
+            except OSError:  # the server closed the connection: read what it said
+                break
+            sent += len(chunk)
+        answer = answer or conn.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert sent < 50_000_000, f"the server took {sent} bytes before refusing"
+    assert list(storage_for(ctx).store.staging_dir.glob("*")) == []
+
+
+@contextmanager
+def _served(ctx: Context) -> Iterator[int]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    config = uvicorn.Config(
+        create_app(ctx), host="127.0.0.1", port=port, lifespan="off", ws="none", log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
