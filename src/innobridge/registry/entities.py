@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from innobridge.core.errors import NotFound
 from innobridge.core.models import Base
@@ -155,7 +155,9 @@ SPECS: dict[str, EntitySpec] = {
             "Technology needs",
             m.Need,
             s.NeedIn,
-            s.out_schema(s.NeedIn, {"status": (NeedStatus, NeedStatus.open)}),
+            s.out_schema(
+                s.NeedIn, {"status": (NeedStatus, Field(NeedStatus.open, title="状态", description="Status"))}
+            ),
             _need_key,
             "title",
             sortable=("id", "title", "created_at", "updated_at", "deadline"),

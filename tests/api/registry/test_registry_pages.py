@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from tests.api.web.helpers import csrf, log_in
 from tests.conftest import make_user
+from tests.integration.matching.factories import create, org
 
 from innobridge.core.context import Context
 from innobridge.core.models import Visibility
@@ -119,3 +120,24 @@ def test_members_cannot_edit_others_records(client: TestClient, ctx: Context) ->
     )
     assert r.status_code == 403
     assert "改掉" not in client.get(f"/achievements/{ids['public']}").text
+
+
+def test_every_list_page_shows_its_records_with_states_in_words(client: TestClient, ctx: Context) -> None:
+    """The needs list answered 500 whenever a need existed (a column the input schema lacks)."""
+    firm = org(ctx, "列表测试公司", kind="enterprise")
+    titles = {
+        "need": create(ctx, "need", title="列表测试需求", organisation_id=firm),
+        "instrument": create(ctx, "instrument", name_zh="列表测试质谱仪", organisation_id=firm),
+        "project": create(ctx, "project", title="列表测试项目", organisation_id=firm),
+        "achievement": create(ctx, "achievement", kind="patent", title="列表测试专利", organisation_id=firm),
+        "dataset": create(ctx, "dataset", title="列表测试数据集", organisation_id=firm),
+        "person": create(ctx, "person", name_zh="列表测试专家", organisation_id=firm),
+        "organisation": firm,
+    }
+    assert set(titles) == set(SPECS)
+    for entity in SPECS:
+        page = client.get(f"/{SPECS[entity].plural}")
+        assert page.status_code == 200, entity
+        assert "列表测试" in page.text, entity
+    needs = client.get("/needs").text
+    assert "征集中" in needs  # the need's state in words, not its code
