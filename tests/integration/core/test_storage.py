@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from tests.conftest import make_user
 from tests.integration.core import storage_samples as samples
 from tests.integration.matching.factories import create, member_of, org
 
 from innobridge.core.audit import AuditEvent
 from innobridge.core.context import Context
-from innobridge.core.errors import NotFound
+from innobridge.core.errors import Forbidden, NotFound
 from innobridge.core.principal import ANONYMOUS, Principal
 from innobridge.core.storage import service
 from innobridge.core.storage.backends import LocalStore
@@ -295,3 +296,33 @@ def test_the_types_settings_accept_are_the_types_the_checks_know() -> None:
     annotation = Settings.model_fields["upload_allowed_types"].annotation
     (literal, _ellipsis) = get_args(annotation)
     assert set(get_args(literal)) == set(KINDS) == set(Settings.model_fields["upload_allowed_types"].default)
+
+
+def test_pruning_deletes_old_blobs_no_document_refers_to(
+    ctx: Context, storage: Storage, officer: Principal
+) -> None:
+    admin = make_user(ctx, role=Role.platform_admin)
+    rec = create(ctx, "achievement", title="甲", kind="patent")
+    kept = _upload(ctx, storage, officer, samples.pdf(), entity_id=rec, name="留.pdf")
+    gone = _upload(ctx, storage, officer, samples.png(), entity_id=rec, name="删.png")
+    reused = _upload(ctx, storage, officer, samples.text(), entity_id=rec, name="再用.txt")
+    with ctx.uow() as uow:
+        service.remove_document(uow, actor=officer, file_id=gone.id)
+        service.remove_document(uow, actor=officer, file_id=reused.id)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    for blob in _blobs(storage):
+        os.utime(blob, (two_days_ago, two_days_ago))
+    # An upload of the same text is under way (its row not committed yet): storing it renews the blob.
+    assert (
+        storage.store.put(spool([samples.text()], staging_dir=storage.store.staging_dir, limit=10**6))
+        is False
+    )
+
+    with ctx.session() as s:
+        for not_allowed in (officer, make_user(ctx)):
+            with pytest.raises(Forbidden):
+                service.prune_blobs(s, actor=not_allowed, storage=storage)
+        out = service.prune_blobs(s, actor=admin, storage=storage)
+    assert (out.removed, out.kept) == (1, 2)
+    assert {b.name for b in _blobs(storage)} == {kept.sha256, reused.sha256}
+    assert _read(storage, ctx, officer, kept.id) == samples.pdf()

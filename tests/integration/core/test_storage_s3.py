@@ -9,11 +9,13 @@ import hashlib
 import os
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import boto3
 import pytest
 from moto.server import ThreadedMotoServer
+from tests.conftest import make_user
 from tests.integration.core import storage_samples as samples
 from tests.integration.matching.factories import create
 
@@ -23,6 +25,7 @@ from innobridge.core.storage import service
 from innobridge.core.storage.backends import S3Store, key_for, store_from_url
 from innobridge.core.storage.schemas import UploadIn
 from innobridge.core.storage.spool import spool
+from innobridge.core.users import Role
 
 BUCKET = "innobridge-docs"
 
@@ -142,3 +145,25 @@ def test_an_s3_url_without_the_s3_extra_says_what_to_install(
     monkeypatch.setitem(sys.modules, "obstore.store", None)  # as if obstore were not installed
     with pytest.raises(RuntimeError, match=r"pip install 'innobridge\[s3\]'"):
         store_from_url("s3://bucket", data_dir=Path(str(tmp_path)))
+
+
+def test_pruning_the_bucket_keeps_what_documents_refer_to(
+    ctx: Context, storage: service.Storage, officer: Principal
+) -> None:
+    admin = make_user(ctx, role=Role.platform_admin)
+    rec = create(ctx, "achievement", title="甲", kind="patent")
+    staged = spool([samples.xlsx()], staging_dir=storage.store.staging_dir, limit=storage.max_bytes)
+    with ctx.uow() as uow:
+        doc = service.upload_document(
+            uow,
+            actor=officer,
+            storage=storage,
+            data=UploadIn(entity="achievement", entity_id=rec, name="表.xlsx"),
+            upload=staged,
+        )
+    orphan = spool([samples.pdf()], staging_dir=storage.store.staging_dir, limit=storage.max_bytes)
+    storage.store.put(orphan)  # stored, but no document refers to it
+    with ctx.session() as s:
+        out = service.prune_blobs(s, actor=admin, storage=storage, older_than=timedelta(0))
+    assert (out.removed, out.kept) == (1, 1)
+    assert storage.store.exists(doc.sha256) and not storage.store.exists(orphan.sha256)

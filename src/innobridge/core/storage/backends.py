@@ -7,7 +7,9 @@ to a staging directory (core/storage/spool.py) and are moved in whole: a reader 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -18,10 +20,13 @@ if TYPE_CHECKING:
     from obstore.store import ClientConfig, S3Config
 
 CHUNK = 256 * 1024
+# An S3 object reused after this long is written again, renewing its time (see S3Store.put).
+REFRESH_AFTER = timedelta(hours=1)
+_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 def key_for(sha256: str) -> str:
-    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+    if not _HASH.fullmatch(sha256):
         raise ValueError(f"not a sha256 hex digest: {sha256!r}")
     return f"{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
@@ -41,6 +46,14 @@ class FileStore(Protocol):
         ...
 
     def exists(self, sha256: str) -> bool: ...
+
+    def modified(self, sha256: str) -> datetime | None:
+        """When the blob was last written or reused (None if absent): pruning spares recent ones."""
+        ...
+
+    def blobs(self) -> Iterator[tuple[str, datetime]]:
+        """Every blob's hash and `modified` time."""
+        ...
 
     def delete(self, sha256: str) -> None: ...
 
@@ -63,6 +76,7 @@ class LocalStore:
     def put(self, spooled: Spooled) -> bool:
         target = self._path(spooled.sha256)
         if target.exists():
+            os.utime(target)  # reused now: a prune running meanwhile must spare it (service.prune_blobs)
             spooled.discard()
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -82,6 +96,17 @@ class LocalStore:
 
     def exists(self, sha256: str) -> bool:
         return self._path(sha256).exists()
+
+    def modified(self, sha256: str) -> datetime | None:
+        try:
+            return datetime.fromtimestamp(self._path(sha256).stat().st_mtime, UTC)
+        except FileNotFoundError:
+            return None
+
+    def blobs(self) -> Iterator[tuple[str, datetime]]:
+        for path in self.root.glob("??/??/*"):
+            if _HASH.fullmatch(path.name):
+                yield path.name, datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
     def delete(self, sha256: str) -> None:
         self._path(sha256).unlink(missing_ok=True)
@@ -131,11 +156,13 @@ class S3Store:
         import obstore
 
         try:
-            if self.exists(spooled.sha256):
+            modified = self.modified(spooled.sha256)
+            if modified is not None and modified > datetime.now(UTC) - REFRESH_AFTER:
                 return False
             # Multipart above 5 MB; an object appears only when complete, so readers never see half.
+            # An old object is written again when reused (S3 cannot touch one): pruning spares it.
             obstore.put(self._store, key_for(spooled.sha256), spooled.path)
-            return True
+            return modified is None
         finally:
             spooled.discard()
 
@@ -151,13 +178,24 @@ class S3Store:
         return chunks()
 
     def exists(self, sha256: str) -> bool:
+        return self.modified(sha256) is not None
+
+    def modified(self, sha256: str) -> datetime | None:
         import obstore
 
         try:
-            obstore.head(self._store, key_for(sha256))
+            return obstore.head(self._store, key_for(sha256))["last_modified"]
         except FileNotFoundError:
-            return False
-        return True
+            return None
+
+    def blobs(self) -> Iterator[tuple[str, datetime]]:
+        import obstore
+
+        for batch in obstore.list(self._store, chunk_size=1000):
+            for meta in batch:
+                name = meta["path"].rsplit("/", 1)[-1]
+                if _HASH.fullmatch(name) and meta["path"].endswith(key_for(name)):
+                    yield name, meta["last_modified"]
 
     def delete(self, sha256: str) -> None:
         import obstore

@@ -46,3 +46,8 @@ class StoredFileOut(BaseModel):
     allowed_actions: list[str] = Field(
         default_factory=list, description="What the acting user may do with it: download, remove."
     )
+
+
+class PruneOut(BaseModel):
+    removed: int = Field(description="Blobs deleted: no document refers to them and they are old enough.")
+    kept: int = Field(description="Blobs still referenced, or written or reused within the grace period.")

@@ -9,21 +9,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from innobridge.core.config import Settings
 from innobridge.core.context import Context
-from innobridge.core.errors import AppError, NotFound
-from innobridge.core.policy import may_read_record, may_write_record
+from innobridge.core.errors import AppError, Forbidden, NotFound
+from innobridge.core.models import utcnow
+from innobridge.core.policy import PLATFORM_ADMIN, may_read_record, may_write_record
 from innobridge.core.principal import Principal
 from innobridge.core.storage import messages as _messages  # noqa: F401 - registers the zh/en texts
 from innobridge.core.storage.backends import FileStore, store_from_url
 from innobridge.core.storage.checks import KINDS, detect
 from innobridge.core.storage.models import StoredFile
 from innobridge.core.storage.names import display_name, with_extension
-from innobridge.core.storage.schemas import RecordRef, StoredFileOut, UploadIn
+from innobridge.core.storage.schemas import PruneOut, RecordRef, StoredFileOut, UploadIn
 from innobridge.core.storage.spool import Spool, Spooled, remove_stale
 from innobridge.core.unit_of_work import UnitOfWork
 
@@ -144,7 +146,7 @@ def open_document(
 
 
 def remove_document(uow: UnitOfWork, *, actor: Principal, file_id: int) -> None:
-    """Detach a document from its record. The blob stays in the store (other records may share it)."""
+    """Detach a document from its record. The blob stays (other documents may share it): `prune_blobs`."""
     row = uow.session.get(StoredFile, file_id)
     if row is None or not may_write_record(
         uow.session, actor=actor, entity=row.entity, entity_id=row.entity_id
@@ -153,6 +155,35 @@ def remove_document(uow: UnitOfWork, *, actor: Principal, file_id: int) -> None:
     summary = _summary(row)
     uow.session.delete(row)
     uow.audit(actor=actor, action="file.remove", entity=row.entity, entity_id=row.entity_id, changes=summary)
+
+
+def prune_blobs(
+    session: Session, *, actor: Principal, storage: Storage, older_than: timedelta = timedelta(days=1)
+) -> PruneOut:
+    """Delete blobs that no document refers to and that were not written or reused within `older_than`
+    (platform admins and the platform itself). The grace period protects an upload that is reusing a
+    blob but has not committed its row yet: reusing renews the blob's time (backends.py), and each
+    blob's time is read again just before it is deleted."""
+    if not PLATFORM_ADMIN(actor):
+        raise Forbidden()
+    cutoff = utcnow() - older_than
+    listed = list(storage.store.blobs())
+    old = [sha for sha, modified in listed if modified < cutoff]
+    referenced: set[str] = set()
+    for start in range(0, len(old), 500):  # bounded IN lists
+        batch = old[start : start + 500]
+        referenced.update(session.scalars(select(StoredFile.sha256).where(StoredFile.sha256.in_(batch))))
+    removed = 0
+    for sha in old:
+        if sha in referenced:
+            continue
+        modified = storage.store.modified(sha)
+        if modified is None or modified >= cutoff:  # gone already, or reused since it was listed
+            continue
+        storage.store.delete(sha)
+        removed += 1
+    log.info("pruned %d of %d blobs from %s", removed, len(listed), storage.store.describe())
+    return PruneOut(removed=removed, kept=len(listed) - removed)
 
 
 def _readable(session: Session, actor: Principal, file_id: int) -> StoredFile:
