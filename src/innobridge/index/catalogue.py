@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from innobridge import features
+from innobridge.core import notifications
 from innobridge.core.documents import FeatureIndex, Source
 
 
@@ -39,4 +40,5 @@ def gather(indexes: list[FeatureIndex]) -> Catalogue:
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
     """The catalogue of the features in the manifest (each feature's `search` part)."""
-    return gather([module.INDEX for module in features.load_all("search")])
+    # core's notifications announce outbox rows to the job queue through the same listeners
+    return gather([notifications.SEARCH_INDEX, *(module.INDEX for module in features.load_all("search"))])

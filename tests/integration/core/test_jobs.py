@@ -124,3 +124,20 @@ def test_unknown_jobs_and_stores_are_refused(ctx: Context) -> None:
     assert (
         jobs.enqueue(Context.from_settings(ctx.settings, engine=ctx.engine), "test.record", value=1) is False
     )
+
+
+def test_outbox_changes_are_declared_to_the_search_index(
+    ctx: Context, caplog: pytest.LogCaptureFixture
+) -> None:
+    from innobridge.index import service as indexing
+    from innobridge.search.engine import SearchEngine
+
+    index = indexing.install(ctx, start_vectors=False, engine=SearchEngine(None))
+    try:
+        user = make_user(ctx)
+        assert user.user_id
+        with caplog.at_level("ERROR"):
+            _notify(ctx, user.user_id)
+        assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+    finally:
+        index.close()

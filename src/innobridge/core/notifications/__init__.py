@@ -9,6 +9,7 @@ The event's texts are the i18n keys `notify.<event>.subject` and `notify.<event>
 parameters), registered by the feature that emits it; `register_event` puts it on the preferences form.
 """
 
+from innobridge.core.documents import FeatureIndex
 from innobridge.core.notifications import jobs as _jobs  # noqa: F401 - registers deliver + sweep
 from innobridge.core.notifications.preferences import (
     email_wanted,
@@ -27,8 +28,12 @@ from innobridge.core.notifications.service import (
     unread_count,
 )
 
+# Outbox rows are announced after commit (uow.changed) for the job queue; the search index ignores them.
+SEARCH_INDEX = FeatureIndex(unindexed={OUTBOX_ENTITY: "e-mail outbox rows: the job queue delivers them"})
+
 __all__ = [
     "OUTBOX_ENTITY",
+    "SEARCH_INDEX",
     "email_wanted",
     "get_preferences",
     "known_events",
