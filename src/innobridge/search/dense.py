@@ -5,6 +5,10 @@ Tables in `vectors.sqlite` (or in memory):
   docs(id, key, text, built)   the text each document is encoded from; key = sha256(encoder + text);
                                built = 0 while its vector is pending
   embeddings(key, vec)         the embedding cache: unchanged text is never encoded twice
+  gone(id, seq)                documents deleted, so that other processes drop them too
+Every write stamps its rows with a rising `seq`; a process that only reads (a web worker beside the one
+index writer) follows the writer with `refresh()`: when SQLite's data_version says another connection
+committed, it loads the rows stamped after the last seq it saw (docs.seq is indexed).
 Search is an exact inner product over a float32 matrix (vectors are L2-normalised, so this is cosine).
 At 100,000 × 384 that is ~10 ms; the matrix is rebuilt from SQLite on open. The index also keeps the
 running sum of its vectors, so the centroid (`centroid()`, used for hubness correction) costs nothing.
@@ -51,8 +55,14 @@ class DenseIndex:
             """CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, key TEXT NOT NULL, text TEXT NOT NULL,
                                                 built INTEGER NOT NULL DEFAULT 0);
-               CREATE INDEX IF NOT EXISTS docs_pending ON docs(built) WHERE built = 0;"""
+               CREATE INDEX IF NOT EXISTS docs_pending ON docs(built) WHERE built = 0;
+               CREATE TABLE IF NOT EXISTS gone (id TEXT PRIMARY KEY, seq INTEGER NOT NULL);"""
         )
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(docs)")}
+        if "seq" not in columns:  # files written before readers followed the writer
+            self._db.execute("ALTER TABLE docs ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")
+        self._db.execute("CREATE INDEX IF NOT EXISTS docs_seq ON docs(seq)")
+        self._db.commit()
         self.encoder_name = encoder_name or ""
         self.dim = dim or 0
         row = self._db.execute("SELECT value FROM meta WHERE key = 'encoder'").fetchone()
@@ -71,10 +81,20 @@ class DenseIndex:
         self._free: list[int] = []
         self._matrix: npt.NDArray[np.float32] = np.zeros((0, max(self.dim, 1)), dtype=np.float32)
         self._sum: npt.NDArray[np.float64] = np.zeros(max(self.dim, 1), dtype=np.float64)
+        self._seq = 0  # the last seq written or seen by this process
+        self._data_version = -1
         self._load()
 
     # --- in-memory matrix --------------------------------------------------------------------
     def _load(self) -> None:
+        with self.cache.lock:
+            self._seq = int(
+                self._db.execute(
+                    "SELECT MAX(s) FROM (SELECT MAX(seq) s FROM docs UNION ALL SELECT MAX(seq) FROM gone)"
+                ).fetchone()[0]
+                or 0
+            )
+            self._data_version = self._version()
         if not self.encoder_name:
             return
         rows = self._db.execute(
@@ -153,9 +173,12 @@ class DenseIndex:
                     self._unset(doc_id)
                     rows.append((doc_id, key, text, 0))
             with self.cache.lock:
+                seq = self._next_seq()
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO docs (id, key, text, built) VALUES (?, ?, ?, ?)", rows
+                    "INSERT OR REPLACE INTO docs (id, key, text, built, seq) VALUES (?, ?, ?, ?, ?)",
+                    [(*row, seq) for row in rows],
                 )
+                self._db.executemany("DELETE FROM gone WHERE id = ?", [(row[0],) for row in rows])
                 self._db.commit()
 
     def _fetch_many(self, sql: str, ids: Sequence[str]) -> list[tuple[str, str]]:
@@ -172,12 +195,16 @@ class DenseIndex:
             for doc_id in ids:
                 self._unset(doc_id)
             with self.cache.lock:
+                seq = self._next_seq()
                 self._db.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in ids])
+                self._db.executemany("INSERT OR REPLACE INTO gone VALUES (?, ?)", [(i, seq) for i in ids])
                 self._db.commit()
 
     def clear(self) -> None:
         with self._lock:
             with self.cache.lock:
+                seq = self._next_seq()
+                self._db.execute("INSERT OR REPLACE INTO gone SELECT id, ? FROM docs", (seq,))
                 self._db.execute("DELETE FROM docs")
                 self._db.commit()
             self._ids, self._rows, self._free = [], {}, []
@@ -212,8 +239,10 @@ class DenseIndex:
             with self._lock:
                 # a concurrent upsert may have changed the text meanwhile: mark rows whose key still matches
                 with self.cache.lock:
+                    seq = self._next_seq()
                     self._db.executemany(
-                        "UPDATE docs SET built = 1 WHERE id = ? AND key = ?", [(r[0], r[1]) for r in batch]
+                        "UPDATE docs SET built = 1, seq = ? WHERE id = ? AND key = ?",
+                        [(seq, r[0], r[1]) for r in batch],
                     )
                     self._db.commit()
                     current = dict(
@@ -229,6 +258,39 @@ class DenseIndex:
             if progress is not None:
                 progress(done, total)
         return done
+
+    def _next_seq(self) -> int:
+        # one writer per index (the job worker): a counter in memory is enough
+        self._seq += 1
+        return self._seq
+
+    # --- following another process's writes ----------------------------------------------------
+    def _version(self) -> int:
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    def refresh(self) -> int:
+        """Take in what another process committed since the last look (vectors built, documents
+        changed or deleted); a no-op costing one pragma when nothing changed. Returns rows taken in."""
+        with self._lock, self.cache.lock:
+            version = self._version()
+            if version == self._data_version:
+                return 0
+            self._data_version = version
+            rows = self._db.execute(
+                "SELECT d.id, d.built, d.seq, e.vec FROM docs d LEFT JOIN embeddings e ON e.key = d.key "
+                "WHERE d.seq > ? ORDER BY d.seq",
+                (self._seq,),
+            ).fetchall()
+            gone = self._db.execute("SELECT id, seq FROM gone WHERE seq > ?", (self._seq,)).fetchall()
+            for doc_id, _ in gone:
+                self._unset(doc_id)
+            for doc_id, built, _, blob in rows:
+                if built and blob is not None and self.encoder_name:
+                    self._set(doc_id, np.frombuffer(blob, dtype=np.float32).copy())
+                else:
+                    self._unset(doc_id)
+            self._seq = max([self._seq, *(r[2] for r in rows), *(g[1] for g in gone)])
+            return len(rows) + len(gone)
 
     # --- reads -------------------------------------------------------------------------------
     def search(self, qvec: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:

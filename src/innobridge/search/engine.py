@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,9 +27,13 @@ from innobridge.search.translation import (
     TermDictionary,
     coverage_units,
 )
-from innobridge.search.types import Document, Encoder, Query
+from innobridge.search.types import Document, Encoder, Query, SearchResult
 
 log = logging.getLogger(__name__)
+# A process that only reads (a web worker beside the index writer) looks for the writer's new vectors at
+# most this often; tantivy's reader follows the writer's commits by itself (its meta.json watcher).
+FOLLOW_INTERVAL_S = 1.0
+QUERY_CACHE_SIZE = 4096  # query encodings kept per process (~1.5 KB each at 384 dimensions)
 
 _worker_analyzer: Analyzer | None = None
 
@@ -86,6 +92,9 @@ class SearchEngine(HybridSearch[_Plan]):
         self._write_lock = threading.RLock()
         self._build_lock = threading.Lock()
         self._query_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="innobridge-query")
+        self._followed_at = time.monotonic()
+        self._encoded: OrderedDict[str, npt.NDArray[np.float32] | None] = OrderedDict()
+        self._encoded_lock = threading.Lock()
 
     # --- writes ---------------------------------------------------------------------------------
     def analyse(self, doc: Document) -> dict[str, str]:
@@ -200,6 +209,31 @@ class SearchEngine(HybridSearch[_Plan]):
         )
         thread.start()
         return thread
+
+    # --- following the writer (another process) -------------------------------------------------
+    def follow(self) -> int:
+        """Take in vectors and deletions another process committed (see DenseIndex.refresh)."""
+        self._followed_at = time.monotonic()
+        return self.dense.refresh()
+
+    def search(self, query: Query) -> SearchResult:
+        if time.monotonic() - self._followed_at >= FOLLOW_INTERVAL_S:
+            self.follow()
+        return super().search(query)
+
+    def encode_query(self, text: str) -> npt.NDArray[np.float32] | None:
+        """The pipeline's query encoding, remembered: popular queries (and a need's text, searched once
+        per kind on its matches page) are encoded once per process."""
+        with self._encoded_lock:
+            if text in self._encoded:
+                self._encoded.move_to_end(text)
+                return self._encoded[text]
+        vec = super().encode_query(text)
+        with self._encoded_lock:
+            self._encoded[text] = vec
+            while len(self._encoded) > QUERY_CACHE_SIZE:
+                self._encoded.popitem(last=False)
+        return vec
 
     # --- search primitives (the pipeline itself: search/pipeline.py) ---------------------------------
     def start_encoding(self, text: str) -> Callable[[], npt.NDArray[np.float32] | None]:
