@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.unit.search.test_search_evaluation import write_beir
 
 from innobridge.cli.eval import eval_command
-
-from .test_search_evaluation import write_beir
 
 KEYS = {
     "ndcg@10",
