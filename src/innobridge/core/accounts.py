@@ -5,20 +5,46 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from innobridge.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from innobridge.core.i18n import register
 from innobridge.core.principal import Principal
 from innobridge.core.security import (
+    MIN_PASSWORD_LENGTH,
     hash_password,
     new_api_token,
-    password_is_strong,
+    password_problem,
     token_hash,
     verify_password,
 )
 from innobridge.core.unit_of_work import UnitOfWork
 from innobridge.core.users import ApiToken, Membership, OrgRole, Role, User
+
+register(
+    {
+        "error.password_too_short": {
+            "zh": f"密码至少 {MIN_PASSWORD_LENGTH} 位",
+            "en": f"Passwords need at least {MIN_PASSWORD_LENGTH} characters",
+        },
+        "error.password_too_long": {"zh": "密码过长", "en": "This password is too long"},
+        "error.password_common": {
+            "zh": "这是常见密码（或由常见密码加数字、符号构成），容易被猜中，请换一个",
+            "en": "This is a commonly used password (or one with digits or symbols added): choose another",
+        },
+        "error.password_context": {
+            "zh": "密码不能由邮箱名或网站名构成",
+            "en": "Passwords must not be built from your e-mail name or the site's name",
+        },
+    }
+)
+
+
+def password_error(password: str, *, email: str = "", name: str = "") -> FieldError | None:
+    """The password rule broken, as a field error on `password` (core/security.py password_problem)."""
+    code = password_problem(password, context=(email.partition("@")[0], name))
+    return FieldError("password", code) if code else None
 
 
 class UserIn(BaseModel):
@@ -56,8 +82,9 @@ def register_user(
     """Self-registration gives `member`; any other role needs a platform admin."""
     if role != Role.member and not (actor and actor.role == Role.platform_admin and not actor.is_anonymous):
         raise Forbidden()
-    if not password_is_strong(data.password):
-        raise Invalid([FieldError("password", "error.weak_password")])
+    problem = password_error(data.password, email=data.email, name=data.name)
+    if problem:
+        raise Invalid([problem])
     session = uow.session
     email = data.email.lower()
     if session.scalar(select(User.id).where(User.email == email)) is not None:
@@ -86,6 +113,42 @@ def authenticate(session: Session, *, email: str, password: str) -> UserOut | No
     if user is None or not user.is_active or not verify_password(user.password_hash, password):
         return None
     return UserOut.model_validate(user)
+
+
+def session_epoch(session: Session, *, user_id: int) -> int:
+    """The epoch a session cookie issued now must carry (see principal_for)."""
+    return session.scalar(select(User.session_epoch).where(User.id == user_id)) or 0
+
+
+def end_sessions(uow: UnitOfWork, *, user_id: int) -> None:
+    """Log out: every session cookie issued to this user so far stops working, copies included (a signed
+    cookie cannot be recalled, so the epoch it carries is what expires). API tokens are not touched."""
+    uow.session.execute(update(User).where(User.id == user_id).values(session_epoch=User.session_epoch + 1))
+
+
+def set_password(uow: UnitOfWork, *, actor: Principal, user_id: int, password: str) -> None:
+    """A new password for oneself (or anyone, for a platform admin); sessions elsewhere end with it."""
+    is_admin = actor.role == Role.platform_admin and not actor.is_anonymous
+    if actor.user_id != user_id and not is_admin:
+        raise Forbidden()
+    user = uow.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    problem = password_error(password, email=user.email, name=user.name)
+    if problem:
+        raise Invalid([problem])
+    user.password_hash = hash_password(password)
+    user.session_epoch += 1
+    uow.audit(actor=actor, action="set_password", entity="user", entity_id=user_id)
+
+
+def principal_for_cookie(session: Session, *, user_id: int, epoch: object) -> Principal | None:
+    """The principal of a session cookie, or None when it was issued before the user last logged out or
+    changed password (its epoch is behind), or carries no epoch at all."""
+    user = session.get(User, user_id)
+    if user is None or not isinstance(epoch, int) or isinstance(epoch, bool) or epoch != user.session_epoch:
+        return None
+    return principal_for(session, user_id)
 
 
 def principal_for(session: Session, user_id: int) -> Principal | None:

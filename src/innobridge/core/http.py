@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from innobridge.core.accounts import principal_for, principal_for_token
+from innobridge.core.accounts import principal_for_cookie, principal_for_token
 from innobridge.core.context import Context
 from innobridge.core.errors import Unauthorized
 from innobridge.core.principal import ANONYMOUS, Principal
@@ -41,7 +41,8 @@ def get_principal(request: Request, session: Session = Depends(get_session)) -> 
         return principal
     user_id = request.session.get("user_id") if "session" in request.scope else None
     if isinstance(user_id, int):
-        return principal_for(session, user_id) or ANONYMOUS
+        epoch = request.session.get("epoch")  # a cookie from before the last log-out is refused
+        return principal_for_cookie(session, user_id=user_id, epoch=epoch) or ANONYMOUS
     return ANONYMOUS
 
 

@@ -19,8 +19,8 @@ _CATALOGUE: dict[str, dict[str, str]] = {
     "error.rate_limited": {"zh": "尝试次数过多，请稍后再试", "en": "Too many attempts; try again later"},
     "error.email_taken": {"zh": "该邮箱已注册", "en": "This e-mail is already registered"},
     "error.weak_password": {
-        "zh": "密码至少 10 位，且须同时包含字母和数字",
-        "en": "Passwords need at least 10 characters with letters and digits",
+        "zh": "密码至少 10 位，且不能是常见密码",
+        "en": "Passwords need at least 10 characters and must not be a commonly used one",
     },
     "error.bad_token": {"zh": "API 令牌无效或已撤销", "en": "Invalid or revoked API token"},
     "error.duplicate_key": {

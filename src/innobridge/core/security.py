@@ -1,9 +1,12 @@
-"""Password hashing (argon2) and API tokens."""
+"""Password hashing (argon2), password rules (NIST SP 800-63B) and API tokens."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+from collections.abc import Iterable
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -28,8 +31,44 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def password_is_strong(password: str) -> bool:
-    return len(password) >= 10 and any(c.isalpha() for c in password) and any(c.isdigit() for c in password)
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200  # NIST asks for at least 64; argon2 hashes any length in the same time
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords (xato corpus) bundled with zxcvbn, folded to lower case."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # a 1 MB module: loaded on first use
+
+    return frozenset(p.lower() for p in FREQUENCY_LISTS["passwords"])
+
+
+def _letters(s: str) -> str:
+    return _NOT_LETTERS.sub("", s.lower())
+
+
+def password_problem(password: str, *, context: Iterable[str] = ()) -> str | None:
+    """Why `password` is refused (a message code), or None. NIST SP 800-63B: a minimum length, no
+    composition rules, and nothing from a list of commonly used passwords or built from context words
+    (the e-mail's local part, the service's name). Case is ignored and so are digits and symbols added
+    around a listed word: `Password123` and `Password2026!` are refused like `password`."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return "error.password_too_short"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return "error.password_too_long"
+    folded, core = password.lower(), _letters(password)
+    common = _common_passwords()
+    if folded in common or core in common or len(set(folded)) < 3:
+        return "error.password_common"
+    words = {_letters(w) for w in context} | {"innobridge", "科创桥"}
+    if core and core in words:
+        return "error.password_context"
+    return None
+
+
+def password_is_strong(password: str, *, context: Iterable[str] = ()) -> bool:
+    return password_problem(password, context=context) is None
 
 
 def new_api_token() -> tuple[str, str]:

@@ -36,6 +36,9 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(2), default="zh")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Signed session cookies carry the epoch they were issued in; logging out (or a new password) moves it
+    # on, so every earlier copy of the cookie stops working (core/accounts.py end_sessions).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Membership(Base):

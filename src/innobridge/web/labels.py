@@ -91,8 +91,8 @@ _UI: dict[str, tuple[str, str]] = {
     "ui.register.title": ("注册", "Create an account"),
     "ui.register.name": ("姓名", "Name"),
     "ui.register.password_rule": (
-        "至少 10 位，须同时包含字母和数字",
-        "At least 10 characters with letters and digits",
+        "至少 10 位，不能是常见密码",
+        "At least 10 characters, not a commonly used password",
     ),
     "ui.register.password2": ("确认密码", "Repeat password"),
     "ui.register.submit": ("注册", "Register"),

@@ -14,7 +14,6 @@ from innobridge.core import accounts
 from innobridge.core.errors import AppError, Conflict, FieldError, Invalid
 from innobridge.core.http import get_principal, get_session, get_uow, require_user
 from innobridge.core.principal import Principal
-from innobridge.core.security import password_is_strong
 from innobridge.core.unit_of_work import UnitOfWork
 from innobridge.registry import service
 from innobridge.registry.entities import SPECS
@@ -27,9 +26,11 @@ from innobridge.web.render import flash, redirect, render
 router = APIRouter()
 
 
-def _log_in(request: Request, user: accounts.UserOut) -> None:
+def _log_in(request: Request, session: Session, user: accounts.UserOut) -> None:
     request.session.clear()  # a fresh session on every log-in
     request.session["user_id"] = user.id
+    # Logging out moves the user's epoch on: this cookie, and every copy of it, then stops working.
+    request.session["epoch"] = accounts.session_epoch(session, user_id=user.id)
     request.session["user_name"] = user.name
     rotate_token(request)
 
@@ -76,13 +77,18 @@ def login(
             errors=errors,
         )
     limiter.succeeded(email, ip)
-    _log_in(request, user)
+    _log_in(request, session, user)
     flash(request, "ui.login.welcome", name=user.name)
     return redirect(target)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(
+    request: Request, uow: UnitOfWork = Depends(get_uow), principal: Principal = Depends(get_principal)
+) -> Response:
+    if principal.user_id is not None and "user_id" in request.session:  # not for an API token's holder
+        with uow:
+            accounts.end_sessions(uow, user_id=principal.user_id)
     request.session.clear()
     rotate_token(request)
     flash(request, "ui.logout.done")
@@ -99,6 +105,7 @@ def register(
     request: Request,
     form: FormData = Depends(form_data),
     uow: UnitOfWork = Depends(get_uow),
+    session: Session = Depends(get_session),
     principal: Principal = Depends(get_principal),
 ) -> Response:
     lang = request_lang(request)
@@ -106,8 +113,10 @@ def register(
     password = str(form.get("password") or "")
     problems: list[FieldError] = []
     user: accounts.UserOut | None = None
-    if not password_is_strong(password):  # the service checks too; here to show every problem at once
-        problems.append(FieldError("password", "error.weak_password"))
+    # The service checks too; here to show every problem at once.
+    weak = accounts.password_error(password, email=values["email"], name=values["name"])
+    if weak:
+        problems.append(weak)
     if password != str(form.get("password2") or ""):
         problems.append(FieldError("password2", "error.passwords_differ"))
     try:
@@ -131,7 +140,7 @@ def register(
             values=values,
             errors=errors_by_field(problems, lang),
         )
-    _log_in(request, user)
+    _log_in(request, session, user)
     flash(request, "ui.register.done")
     return redirect("/account")
 
