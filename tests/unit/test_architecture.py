@@ -14,6 +14,7 @@ import typer
 from fastapi import APIRouter
 
 from innobridge import features
+from innobridge.cli.main import CORE_COMMANDS
 from innobridge.core import migrate
 from innobridge.web.render import environment
 
@@ -180,3 +181,17 @@ def test_core_knows_no_feature_and_the_engine_nothing_of_ours(graph: grimp.Impor
     for module in search:
         outside = {m for m in graph.find_modules_directly_imported_by(module) if m.startswith("innobridge")}
         assert outside <= search, f"{module} imports {outside - search}"
+
+
+def test_every_command_module_is_registered_once_and_no_command_name_is_taken_twice() -> None:
+    helpers = {"__init__", "__main__", "main", "common"}
+    stems = {p.stem for p in (SRC / "cli").glob("*.py")} - helpers
+    modules = {f"innobridge.cli.{stem}:commands" for stem in stems}
+    registered = [*CORE_COMMANDS, *features.modules("cli")]
+    assert sorted(registered) == sorted(modules), "a command module missing from cli/main.py or the manifest"
+    names: list[str] = []
+    for path in registered:
+        group = features.load(path)
+        names += [c.name or (c.callback.__name__ if c.callback else "") for c in group.registered_commands]
+        names += [g.name or "" for g in group.registered_groups]
+    assert len(names) == len(set(names)), f"a command name used twice: {sorted(names)}"

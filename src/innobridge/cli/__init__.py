@@ -7,7 +7,8 @@ commands (`registry.py`, `matching.py`, `users.py`, …). Adding commands is a m
 
 from __future__ import annotations
 
-from innobridge.cli.main import app, main
+from innobridge.cli.main import app
 from innobridge.cli.registry import schemas_markdown
 
-__all__ = ["app", "main", "schemas_markdown"]
+# Not `main` too: the name would hide the submodule `innobridge.cli.main` (CORE_COMMANDS lives there).
+__all__ = ["app", "schemas_markdown"]
