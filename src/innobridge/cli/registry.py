@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from innobridge.cli.common import console, fail, open_context, progress_bar
+from innobridge.core.config import get_settings
 from innobridge.core.errors import AppError
 from innobridge.core.principal import SYSTEM
 from innobridge.registry import codes as code_lists
@@ -36,15 +37,16 @@ def import_(
     source: Annotated[str | None, typer.Option(help="Provenance recorded on new records")] = None,
 ) -> None:
     """Import records; exit 0 all rows valid, 1 some rejected, 2 file unreadable · 导入数据."""
+    settings = get_settings()
+    limits = importing.limits_from(settings)
     try:
         spec = spec_for(entity)
-        table = files.read_table(file)
+        table = files.read_table(file, limits)
     except (AppError, files.FileUnreadable) as exc:
         fail(exc, 2)
     ctx = open_context()
-    settings = ctx.settings
     try:
-        with progress_bar() as bar:
+        with table, progress_bar() as bar:
             task = bar.add_task(f"import {spec.name}", total=table.total)
             with ctx.uow() as uow:
                 result = importing.import_table(
@@ -55,7 +57,7 @@ def import_(
                     source=source or file.name,
                     dry_run=dry_run,
                     max_field_bytes=settings.import_max_field_bytes,
-                    spreadsheet=files.kind_of(file) in ("csv", "xlsx"),
+                    limits=limits,
                     progress=lambda n: bar.update(task, completed=n),
                 )
                 if dry_run:

@@ -40,6 +40,18 @@ class Settings(BaseSettings):
     import_max_field_bytes: int = Field(
         1_000_000, description="Longest accepted text cell in an import; longer cells reject the row."
     )
+    import_max_rows: int = Field(
+        100_000, ge=1, description="Most rows one imported file may have; a longer file is refused whole."
+    )
+    import_max_expanded_bytes: int = Field(
+        256 * 1024 * 1024, ge=1, description="Most bytes an imported workbook (a zip) may unpack to."
+    )
+    import_max_seconds: float = Field(
+        600.0, gt=0, description="Longest one import may run; a slower one is refused and rolled back."
+    )
+    import_max_upload_bytes: int = Field(
+        50 * 1024 * 1024, ge=1, description="Largest file accepted by the import page."
+    )
     login_rate_limit: int = Field(10, description="Failed logins allowed per account and IP per 15 minutes.")
     # --- notifications and jobs ---------------------------------------------------------------------
     public_url: str = Field(

@@ -1,8 +1,14 @@
 """Import use case: map headers (English or Chinese), validate each row, reject bad rows with reasons,
-upsert the valid ones in one transaction. Re-importing the same file changes nothing."""
+upsert the valid ones in one transaction. Re-importing the same file changes nothing.
+
+Rows stream in from the file and valid ones are written a chunk at a time (same transaction), so memory
+stays flat; the row count and the wall time are capped (`files.Limits`), and passing a cap refuses the
+whole file (the caller's unit of work rolls back), as does a file that turns out unreadable half-way.
+"""
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,13 +18,14 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from innobridge.core.config import Settings
 from innobridge.core.errors import FieldError
 from innobridge.core.i18n import Lang, register, t
 from innobridge.core.principal import Principal
 from innobridge.core.unit_of_work import UnitOfWork
 from innobridge.registry import rules, service
 from innobridge.registry.entities import EntitySpec
-from innobridge.registry.files import FileUnreadable, Table, unneutralise
+from innobridge.registry.files import FileUnreadable, Limits, Table, unneutralise
 from innobridge.registry.models import Organisation
 
 register(
@@ -27,7 +34,57 @@ register(
             "zh": "不支持的文件格式 {suffix}",
             "en": "unsupported file format {suffix}",
         },
-        "import.undecodable": {"zh": "无法识别文件编码", "en": "cannot decode the file's text encoding"},
+        "import.undecodable": {
+            "zh": "无法识别文件编码（是否为二进制文件？请另存为 UTF-8 CSV）",
+            "en": "cannot decode the file's text encoding (a binary file? save it as UTF-8 CSV)",
+        },
+        "import.inconsistent_encoding": {
+            "zh": "文件以 UTF-8 字节序标记（BOM）开头，但第 {line} 行起的内容不是 UTF-8（可能是 GBK）："
+            "编码前后不一致，请重新另存为 UTF-8",
+            "en": "the file starts with a UTF-8 byte-order mark, but its text from line {line} is not "
+            "UTF-8 (GBK?): the encoding is inconsistent; save the file again as UTF-8",
+        },
+        "import.nul_byte": {
+            "zh": "第 {line} 行含有 NUL 空字符（0x00）：文件已损坏或不是文本文件",
+            "en": "line {line} contains a NUL byte (0x00): the file is damaged or not a text file",
+        },
+        "import.not_a_workbook": {
+            "zh": "该压缩包不是 Excel 工作簿（缺少工作簿部件）",
+            "en": "the zip archive is not an Excel workbook (no workbook part)",
+        },
+        "import.too_expanded_declared": {
+            "zh": "工作簿解压后为 {size}，超过上限 {limit}（INNOBRIDGE_IMPORT_MAX_EXPANDED_BYTES）",
+            "en": "the workbook unpacks to {size}, more than the limit of {limit} "
+            "(INNOBRIDGE_IMPORT_MAX_EXPANDED_BYTES)",
+        },
+        "import.too_expanded": {
+            "zh": "工作簿解压后超过上限 {limit}，已停止读取（INNOBRIDGE_IMPORT_MAX_EXPANDED_BYTES）",
+            "en": "the workbook unpacks to more than the limit of {limit}; reading stopped "
+            "(INNOBRIDGE_IMPORT_MAX_EXPANDED_BYTES)",
+        },
+        "import.too_deep": {
+            "zh": "JSON 嵌套层数过深：每行应为一个扁平对象",
+            "en": "the JSON is nested too deeply: each row must be one flat object",
+        },
+        "import.too_many_rows": {
+            "zh": "文件超过 {limit} 行，未导入任何记录；请拆分文件（INNOBRIDGE_IMPORT_MAX_ROWS）",
+            "en": "the file has more than {limit} rows; nothing was imported — split the file "
+            "(INNOBRIDGE_IMPORT_MAX_ROWS)",
+        },
+        "import.too_slow": {
+            "zh": "导入超过 {seconds} 秒时限（已读 {rows} 行），未导入任何记录；请拆分文件"
+            "（INNOBRIDGE_IMPORT_MAX_SECONDS）",
+            "en": "the import took longer than {seconds} s (after {rows} rows); nothing was imported — "
+            "split the file (INNOBRIDGE_IMPORT_MAX_SECONDS)",
+        },
+        "import.too_large": {
+            "zh": "文件超过 {limit} 字节上限",
+            "en": "the file is larger than the limit of {limit} bytes",
+        },
+        "import.nul_in_cell": {
+            "zh": "含有 NUL 空字符（\\u0000）",
+            "en": "contains a NUL character (\\u0000)",
+        },
         "import.cannot_open": {"zh": "无法打开文件：{detail}", "en": "cannot open the file: {detail}"},
         "import.empty": {"zh": "文件为空", "en": "the file is empty"},
         "import.no_header": {"zh": "缺少表头行", "en": "the file has no header row"},
@@ -176,6 +233,41 @@ class OrgResolver:
         return self._by.get(text) or self._by.get(f"name={rules.normalise_name(text)}")
 
 
+def limits_from(settings: Settings) -> Limits:
+    return Limits(
+        max_rows=settings.import_max_rows,
+        max_expanded_bytes=settings.import_max_expanded_bytes,
+        max_seconds=settings.import_max_seconds,
+    )
+
+
+WRITE_CHUNK = 1000  # valid rows held before they are written (in the same transaction)
+
+
+class _Columns:
+    """File header → field, resolved once per header; keys first seen in later JSON objects too."""
+
+    def __init__(self, spec: EntitySpec, report: ImportReport) -> None:
+        self._aliases = header_aliases(spec)
+        self._report = report
+        self.by_header: dict[str, str | None] = {}
+
+    def __getitem__(self, header: str) -> str | None:
+        try:
+            return self.by_header[header]
+        except KeyError:
+            pass
+        target = self._aliases.get(_norm_header(header))
+        self.by_header[header] = target
+        if target is None and header and not header.startswith("__"):
+            self._report.warnings.append(
+                message("import.unknown_column", {"column": header[:80]}, "zh")
+                + " / "
+                + message("import.unknown_column", {"column": header[:80]}, "en")
+            )
+        return target
+
+
 def import_table(
     uow: UnitOfWork,
     *,
@@ -185,31 +277,41 @@ def import_table(
     source: str | None = None,
     dry_run: bool = False,
     max_field_bytes: int = 1_000_000,
-    spreadsheet: bool = True,
+    spreadsheet: bool | None = None,
+    limits: Limits | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Validate every row and write the valid ones (one transaction: the caller's unit of work)."""
+    """Validate every row and write the valid ones (one transaction: the caller's unit of work).
+
+    `spreadsheet` (default: from the file's kind, CSV or XLSX) undoes the export's formula guard, a
+    leading apostrophe; JSON keeps its text as written. Passing `limits` raises `FileUnreadable`.
+    """
+    limits = limits or Limits()
+    deadline = time.monotonic() + limits.max_seconds
+    if spreadsheet is None:
+        spreadsheet = table.spreadsheet
     report = ImportReport(entity=spec.name, dry_run=dry_run)
-    aliases = header_aliases(spec)
-    columns: dict[str, str] = {}
-    for h in table.headers:
-        target = aliases.get(_norm_header(h))
-        if target is None:
-            if h and not h.startswith("__"):
-                report.warnings.append(
-                    message("import.unknown_column", {"column": h}, "zh")
-                    + " / "
-                    + message("import.unknown_column", {"column": h}, "en")
-                )
-        else:
-            columns[h] = target
-    if not columns:
+    columns = _Columns(spec, report)
+    if not any([columns[h] for h in table.headers]):  # a list: every header is looked at (warnings)
         raise FileUnreadable("import.no_known_columns")
     resolver = OrgResolver(uow.session) if spec.org_refs else None
     valid: list[BaseModel] = []
     first_row_of_key: dict[str, int] = {}
+
+    def write() -> None:
+        result = service.upsert_many(uow, actor=actor, spec=spec, rows=valid, source=source, dry_run=dry_run)
+        report.created += result.created
+        report.updated += result.updated
+        report.unchanged += result.unchanged
+        report.valid += len(valid)
+        valid.clear()
+
     for n, (row_no, raw) in enumerate(table.rows, start=1):
         report.rows += 1
+        if report.rows > limits.max_rows:
+            raise FileUnreadable("import.too_many_rows", limit=limits.max_rows)
+        if time.monotonic() > deadline:
+            raise FileUnreadable("import.too_slow", seconds=limits.max_seconds, rows=report.rows - 1)
         if progress and n % 1000 == 0:
             progress(n)
         if "__error__" in raw:
@@ -218,7 +320,7 @@ def import_table(
         cells: dict[str, Any] = {}
         row_errors: list[FieldError] = []
         for h, v in raw.items():
-            target = columns.get(h)
+            target = columns[h]
             if target is None or v is None or (isinstance(v, str) and not v.strip()):
                 continue
             if isinstance(v, str):
@@ -226,6 +328,9 @@ def import_table(
                     row_errors.append(
                         FieldError(target, "field.too_long", {"limit": max_field_bytes}, row_no)
                     )
+                    continue
+                if "\x00" in v:  # e.g. a JSON "\u0000" escape; PostgreSQL cannot store it
+                    row_errors.append(FieldError(target, "import.nul_in_cell", {}, row_no))
                     continue
                 if spreadsheet:
                     v = unneutralise(v)
@@ -256,10 +361,10 @@ def import_table(
             continue
         first_row_of_key[key] = row_no
         valid.append(data)
+        if len(valid) >= WRITE_CHUNK:
+            write()
+    write()
     report.rejected = len(report.rejected_rows)
-    report.valid = len(valid)
-    result = service.upsert_many(uow, actor=actor, spec=spec, rows=valid, source=source, dry_run=dry_run)
-    report.created, report.updated, report.unchanged = result.created, result.updated, result.unchanged
     if progress:
         progress(report.rows)
     return report

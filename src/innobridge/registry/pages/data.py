@@ -28,7 +28,6 @@ from innobridge.web.pages.deps import form_data, form_str
 from innobridge.web.render import render
 
 router = APIRouter(prefix="/data")
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 SHOWN_ERRORS = 200
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 EXPORT_TYPES = {
@@ -100,12 +99,17 @@ def import_file(
         )
     spec = SPECS[entity]
     filename = FsPath(upload.filename or "upload").name
-    data = upload.file.read(MAX_UPLOAD_BYTES + 1)
+    settings = ctx.settings
     try:
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise files.FileUnreadable("field.too_long", limit=MAX_UPLOAD_BYTES)
-        table = files.read_bytes(data, files.kind_of(FsPath(filename)))
-        with uow:
+        # The upload is already spooled to a file: it is read as a stream, never whole into memory.
+        upload.file.seek(0, 2)
+        if upload.file.tell() > settings.import_max_upload_bytes:
+            raise files.FileUnreadable("import.too_large", limit=settings.import_max_upload_bytes)
+        limits = importing.limits_from(settings)
+        with (
+            files.read_stream(upload.file, files.kind_of(FsPath(filename)), limits) as table,
+            uow,
+        ):
             report = importing.import_table(
                 uow,
                 actor=principal,
@@ -113,7 +117,8 @@ def import_file(
                 table=table,
                 source=f"web:{filename}"[:200],
                 dry_run=dry_run,
-                max_field_bytes=ctx.settings.import_max_field_bytes,
+                max_field_bytes=settings.import_max_field_bytes,
+                limits=limits,
             )
     except files.FileUnreadable as exc:
         errors = errors_by_field([FieldError("file", exc.code, exc.params)], lang)
