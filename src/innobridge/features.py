@@ -70,7 +70,7 @@ def feature(name: str, parts: str) -> Feature:
 
 FEATURES: tuple[Feature, ...] = (
     feature("registry", "models api pages templates cli search messages"),
-    feature("index", "api pages templates messages"),
+    feature("index", "api pages templates jobs messages"),
     feature("matching", "models api pages templates cli search jobs messages"),
 )
 

@@ -16,6 +16,7 @@ from innobridge.core.principal import SYSTEM
 from innobridge.matching.schemas import CandidateOut, MatchOut
 
 if TYPE_CHECKING:
+    from innobridge.core.context import Context
     from innobridge.index.service import IndexService
 
 commands = typer.Typer()
@@ -40,15 +41,61 @@ def _rebuild(index: IndexService) -> int:
         return index.rebuild(progress=progress)
 
 
-def index_command(rebuild: bool, vectors: bool) -> None:
+def _rebuild_in_writer(ctx: Context, wait_s: float) -> int | None:
+    """Queue `index.rebuild` for the process that holds the index (a running server or worker) and
+    wait for its result file; None when it did not finish within wait_s (it stays queued)."""
+    import json
+    import time
+    import uuid
+
+    from innobridge.core import jobs
+    from innobridge.index.jobs import REBUILD_JOB
+
+    token = uuid.uuid4().hex
+    queue = jobs.get(ctx) or jobs.install(ctx)
+    queue.enqueue(REBUILD_JOB, token=token)
+    result = ctx.settings.search_dir / "rebuilds" / f"{token}.json"
+    print(
+        "the index is held by a running server or worker: the rebuild is queued for it, waiting… · "
+        "索引正由运行中的服务写入，已提交重建任务，等待完成…"
+    )
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        if result.exists():
+            outcome = json.loads(result.read_text(encoding="utf-8"))
+            result.unlink(missing_ok=True)
+            if "error" in outcome:
+                err.print(f"[red]rebuild failed in the index writer: {outcome['error']}[/red]")
+                raise typer.Exit(1)
+            return int(outcome["count"])
+        time.sleep(0.5)
+    return None
+
+
+def index_command(rebuild: bool, vectors: bool, wait_s: float = 3600.0) -> None:
     """`innobridge index [--rebuild] [--vectors]`: rebuild the search index from the database and/or
-    build the pending vectors in the foreground; without options, show the index's state."""
+    build the pending vectors in the foreground; without options, show the index's state. While a
+    server or worker holds the index (its one writer), both are handed to it as jobs."""
     # The search engine (segmenter, vectors) loads when an index command runs, not with every command.
+    from innobridge.cli.jobs import load_jobs
+    from innobridge.core import jobs
     from innobridge.index import service as indexing
 
     ctx = open_context()
-    index = indexing.install(ctx, start_vectors=False)
+    index = indexing.install(ctx, start_vectors=False, writer=True)
     try:
+        if (rebuild or vectors) and not index.acquire_writer():
+            load_jobs()
+            if rebuild:
+                n = _rebuild_in_writer(ctx, wait_s)
+                if n is None:
+                    print("still queued; the index writer will rebuild when it gets to it · 重建任务仍在排队")
+                else:
+                    print(f"indexed {n} records · 已索引 {n} 条记录")
+            if vectors:
+                (jobs.get(ctx) or jobs.install(ctx)).enqueue("index.build_vectors")
+                print("vectors are built by the index writer (queued) · 向量由索引写入进程构建（已排队）")
+            return
         if rebuild:
             n = _rebuild(index)
             print(f"indexed {n} records · 已索引 {n} 条记录")

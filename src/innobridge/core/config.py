@@ -53,6 +53,14 @@ class Settings(BaseSettings):
         50 * 1024 * 1024, ge=1, description="Largest file accepted by the import page."
     )
     login_rate_limit: int = Field(10, description="Failed logins allowed per account and IP per 15 minutes.")
+    # --- serving (docs/serving.md) ----------------------------------------------------------------------
+    ratelimit_url: str = Field(
+        "", description="Rate-limit store shared by processes: empty for a SQLite file in data_dir, redis://…"
+    )
+    workers: int = Field(0, ge=0, description="Web server processes of `innobridge serve` (0: one per core).")
+    index_writer: bool = Field(
+        True, description="Whether this process writes the search index (one process should: the job worker)."
+    )
     # --- notifications and jobs ---------------------------------------------------------------------
     public_url: str = Field(
         "http://127.0.0.1:8000", description="Address of the site as users reach it (links in e-mails)."

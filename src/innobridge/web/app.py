@@ -42,7 +42,7 @@ def create_app(context: Context) -> FastAPI:
     )
     app.state.context = context
     features.load_all("messages")  # the i18n catalogue holds every feature's texts before a request
-    app.state.login_limiter = LoginLimiter(context.settings.login_rate_limit)
+    app.state.login_limiter = LoginLimiter.from_settings(context.settings)  # shared by processes
     # Middleware added last runs first: the session is loaded before the CSRF check reads it.
     app.add_middleware(CSRFMiddleware, refuse=_refuse_csrf)
     app.add_middleware(SecurityHeadersMiddleware)
