@@ -7,9 +7,13 @@ import re
 import secrets
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import BaseModel, field_validator
+
+from innobridge.core.i18n import register, t
 
 _hasher = PasswordHasher()
 
@@ -79,3 +83,41 @@ def new_api_token() -> tuple[str, str]:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+register(
+    {
+        "field.nul": {"zh": "不能包含空字符（NUL）", "en": "must not contain NUL characters"},
+        "field.surrogate": {
+            "zh": "包含无效的 Unicode 字符（孤立代理项）",
+            "en": "contains an invalid Unicode character (a lone surrogate)",
+        },
+    }
+)
+
+
+def text_problem(value: str) -> str | None:
+    """Why a piece of text cannot be stored (a message code), or None. PostgreSQL refuses NUL in text
+    and UTF-8 has no lone surrogates (JSON's \\ud800 escapes make them); SQLite would keep both."""
+    if "\x00" in value:
+        return "field.nul"
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        return "field.surrogate"
+    return None
+
+
+def _check_text(value: Any) -> Any:
+    texts = [value] if isinstance(value, str) else value if isinstance(value, list) else ()
+    for text in texts:
+        if isinstance(text, str) and (code := text_problem(text)):
+            raise ValueError(t(code, "en"))
+    return value
+
+
+class StorableText(BaseModel):
+    """Base of input schemas: every text field (and list of texts) must be storable (text_problem)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        return _check_text(value)

@@ -6,12 +6,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from innobridge.core.security import StorableText
+
 EntityKind = Literal["organisation", "person", "instrument", "project", "achievement", "need", "dataset"]
 SearchMode = Literal["lexical", "dense", "hybrid"]
 FACETS = ("kind", "discipline", "region", "year", "trl")
 
 
-class _In(BaseModel):
+class _In(StorableText):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

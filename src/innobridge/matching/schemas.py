@@ -7,11 +7,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from innobridge.core.security import StorableText
 from innobridge.index.schemas import OrgRef
 from innobridge.matching.models import CandidateKind, IntroState
 
 
-class _In(BaseModel):
+class _In(StorableText):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,8 +37,16 @@ class EntitySpec:
         return list(self.schema_in.model_fields)
 
 
+KEY_LENGTH = 300  # the `key` column (registry/models.py)
+
+
 def _name_key(*parts: object) -> str:
-    return "name:" + "|".join(rules.normalise_name(str(p)) if isinstance(p, str) else str(p) for p in parts)
+    key = "name:" + "|".join(rules.normalise_name(str(p)) if isinstance(p, str) else str(p) for p in parts)
+    if len(key) <= KEY_LENGTH:
+        return key
+    # Titles may hold 500 characters (and NFKC folding can lengthen them): a long key keeps its start,
+    # readable, and ends in a digest of the whole, so it fits the column and stays unique.
+    return key[: KEY_LENGTH - 41] + "#" + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
 
 
 def _org_key(d: dict[str, Any]) -> str:

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from innobridge.core.models import Visibility
+from innobridge.core.security import StorableText
 from innobridge.registry import rules
 from innobridge.registry.models import (
     AchievementKind,
@@ -78,7 +79,7 @@ Flag = Annotated[
 ]
 
 
-class _In(BaseModel):
+class _In(StorableText):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid", use_enum_values=False)
 
     visibility: Visibility = Field(

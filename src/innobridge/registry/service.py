@@ -88,8 +88,10 @@ def apply_filters(spec: EntitySpec, stmt: Select[Any], lq: ListQuery) -> Select[
         stmt = stmt.where(model.region_code.startswith(lq.region.rstrip("0") or lq.region))
     if lq.field:
         code_cols = [c for c in ("discipline_codes", "industry_codes", "ipc_codes") if c in cols]
-        # JSON lists are stored as text on both backends; match the quoted code exactly.
-        conds = [cast(cols[c], String).like(f'%"{lq.field}%') for c in code_cols]
+        # JSON lists are stored as text on both backends; match the quoted code as a prefix, with LIKE's
+        # wildcards (% _) taken literally.
+        code = lq.field.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        conds = [cast(cols[c], String).like(f'%"{code}%', escape="!") for c in code_cols]
         stmt = stmt.where(or_(*conds) if conds else false())
     if lq.created_from:
         stmt = stmt.where(model.created_at >= datetime.combine(lq.created_from, time.min, UTC))

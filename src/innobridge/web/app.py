@@ -17,6 +17,7 @@ from innobridge.core.context import Context
 from innobridge.index import service as indexing
 from innobridge.web import files_api, problems
 from innobridge.web.csrf import CSRFMiddleware
+from innobridge.web.edge import TextGuardMiddleware
 from innobridge.web.errorpages import html_error, wants_html
 from innobridge.web.headers import SecurityHeadersMiddleware
 from innobridge.web.notifications_api import router as notifications_api
@@ -44,8 +45,9 @@ def create_app(context: Context) -> FastAPI:
     features.load_all("messages")  # the i18n catalogue holds every feature's texts before a request
     app.state.login_limiter = LoginLimiter.from_settings(context.settings)  # shared by processes
     # Middleware added last runs first: the session is loaded before the CSRF check reads it.
+    app.add_middleware(TextGuardMiddleware)  # innermost: its 422 pages render with the session
     app.add_middleware(CSRFMiddleware, refuse=_refuse_csrf)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=context.settings.env == "prod")
     app.add_middleware(
         SessionMiddleware,
         secret_key=context.settings.secret_key,
