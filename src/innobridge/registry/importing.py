@@ -48,6 +48,10 @@ register(
             "zh": "第 {line} 行含有 NUL 空字符（0x00）：文件已损坏或不是文本文件",
             "en": "line {line} contains a NUL byte (0x00): the file is damaged or not a text file",
         },
+        "import.xlsx_damaged": {
+            "zh": "Excel 文件已损坏：工作表数据在第 {row} 行附近中断（{detail}）",
+            "en": "the Excel file is damaged: its sheet data breaks off near row {row} ({detail})",
+        },
         "import.not_a_workbook": {
             "zh": "该压缩包不是 Excel 工作簿（缺少工作簿部件）",
             "en": "the zip archive is not an Excel workbook (no workbook part)",

@@ -9,9 +9,11 @@ read-only mode: the sheet's XML is parsed as rows are consumed, never held whole
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from types import TracebackType
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
 from innobridge.registry.files import FileUnreadable, Limits, Table
 
@@ -142,7 +144,9 @@ def read_xlsx(fh: IO[bytes], limits: Limits) -> Table:
                 yield n, {h: ("" if v is None else v) for h, v in zip(headers, values, strict=False) if h}
         except FileUnreadable:
             raise
-        except Exception as exc:  # a sheet cut off mid-way, a corrupt zip stream, a malformed cell
+        except (ParseError, zipfile.BadZipFile, zlib.error, EOFError) as exc:  # cut off, corrupt stream
+            raise FileUnreadable("import.xlsx_damaged", row=n + 1, detail=str(exc)[:120]) from exc
+        except Exception as exc:  # openpyxl on a malformed cell or part
             detail = f"row {n + 1}: {type(exc).__name__}: {exc}"[:200]
             raise FileUnreadable("import.bad_xlsx", detail=detail) from exc
         finally:
