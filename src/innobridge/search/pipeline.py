@@ -15,7 +15,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -46,9 +46,9 @@ class Plan:
         return bool(self.query.text.strip())
 
 
-@dataclass(frozen=True)
-class Scored:
-    """One candidate from one ranking, best first in its list."""
+class Scored(NamedTuple):
+    """One candidate from one ranking, best first in its list (a tuple: a hundred are made per query, and
+    a frozen dataclass costs about 1 µs each to build)."""
 
     id: str
     score: float
