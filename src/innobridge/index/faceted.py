@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from innobridge.core.principal import Principal
@@ -16,7 +15,6 @@ from innobridge.index.schemas import (
 )
 from innobridge.index.service import IndexService
 from innobridge.registry.entities import SPECS
-from innobridge.registry.models import Code
 from innobridge.search.types import FilterValue, Query
 
 
@@ -38,7 +36,9 @@ def _search_filters(actor: Principal, query: SearchIn) -> dict[str, FilterValue]
     return filters
 
 
-def _facet_labels(session: Session, facets: dict[str, dict[str, int]]) -> dict[str, list[FacetBucket]]:
+def _facet_labels(
+    session: Session, index: IndexService, facets: dict[str, dict[str, int]]
+) -> dict[str, list[FacetBucket]]:
     out: dict[str, list[FacetBucket]] = {}
     for name in FACETS:
         counts = facets.get(name, {})
@@ -46,12 +46,7 @@ def _facet_labels(session: Session, facets: dict[str, dict[str, int]]) -> dict[s
         if name == "kind":
             names = {k: (s.label_zh, s.label_en) for k, s in SPECS.items()}
         elif name in ("discipline", "region") and counts:
-            rows = session.execute(
-                select(Code.code, Code.name_zh, Code.name_en).where(
-                    Code.scheme == name, Code.code.in_(list(counts))
-                )
-            )
-            names = {c: (zh, en or zh) for c, zh, en in rows}
+            names = index.code_names(session, name, counts)  # cached per process
         elif name == "trl":
             names = {v: (f"TRL {v}", f"TRL {v}") for v in counts}
         out[name] = [
@@ -103,5 +98,5 @@ def search_records(session: Session, *, actor: Principal, index: IndexService, q
         total=result.total,
         page=query.page,
         page_size=query.page_size,
-        facets=_facet_labels(session, result.facets),
+        facets=_facet_labels(session, index, result.facets),
     )

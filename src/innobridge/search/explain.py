@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from innobridge.search.analysis import Analyzer, normalise
 from innobridge.search.types import TEXT_FIELDS, Document, Explanation, FilterValue, Hit, Query
@@ -38,12 +39,19 @@ def matched_codes(doc: Document, filters: dict[str, FilterValue]) -> dict[str, l
     return out
 
 
+@lru_cache(maxsize=65_536)
+def _normalise_char(c: str) -> str:
+    # highlighting normalises every character of every hit's fields: remembered, it costs a dict lookup
+    # instead of NFKC + OpenCC per character (measured: a third of a search request's time)
+    return normalise(c)
+
+
 def _spans(text: str, terms: Sequence[str], analyzer: Analyzer) -> list[tuple[int, int]]:
     """Character spans of `text` whose normalised form matches a term (Chinese: substring; Latin: stem)."""
     if not text or not terms:
         return []
     # normalise character by character so that offsets map back to the original text
-    chars = [normalise(c) for c in text]
+    chars = [_normalise_char(c) for c in text]
     if any(len(c) != 1 for c in chars):
         norm, index = "", []
         for i, c in enumerate(chars):
