@@ -17,6 +17,9 @@ _CT = (
 )
 
 
+STAMP = (2026, 1, 1, 0, 0, 0)
+
+
 def pdf() -> bytes:
     return (
         b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
@@ -42,6 +45,7 @@ def jpeg() -> bytes:
 
 
 def xlsx() -> bytes:
+    """A real workbook from openpyxl (its timestamps make each call's bytes differ: build it once)."""
     wb = openpyxl.Workbook()
     wb.active["A1"] = "合同金额"  # type: ignore[index]
     out = io.BytesIO()
@@ -51,11 +55,10 @@ def xlsx() -> bytes:
 
 def _ooxml(part: str, ct: str, extra: dict[str, bytes] | None = None) -> bytes:
     out = io.BytesIO()
+    parts = {"[Content_Types].xml": _CT.format(part=part, ct=ct).encode(), part.lstrip("/"): b"<document/>"}
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", _CT.format(part=part, ct=ct))
-        z.writestr(part.lstrip("/"), "<document/>")
-        for name, data in (extra or {}).items():
-            z.writestr(name, data)
+        for name, data in {**parts, **(extra or {})}.items():
+            z.writestr(zipfile.ZipInfo(name, date_time=STAMP), data)  # the same bytes on every call
     return out.getvalue()
 
 
@@ -85,7 +88,7 @@ def docm() -> bytes:
 def plain_zip() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
-        z.writestr("readme.txt", "not an office document")
+        z.writestr(zipfile.ZipInfo("readme.txt", date_time=STAMP), "not an office document")
     return out.getvalue()
 
 

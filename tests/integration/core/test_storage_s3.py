@@ -80,7 +80,8 @@ def test_upload_and_download_through_the_bucket(
     ctx: Context, storage: service.Storage, officer: Principal, s3_endpoint: str
 ) -> None:
     rec = create(ctx, "achievement", title="固态电池隔膜", kind="patent")
-    staged = spool([samples.docx()], staging_dir=storage.store.staging_dir, limit=storage.max_bytes)
+    data = samples.docx()
+    staged = spool([data], staging_dir=storage.store.staging_dir, limit=storage.max_bytes)
     with ctx.uow() as uow:
         out = service.upload_document(
             uow,
@@ -89,10 +90,10 @@ def test_upload_and_download_through_the_bucket(
             data=UploadIn(entity="achievement", entity_id=rec, name="合同.docx"),
             upload=staged,
         )
-    assert _object(s3_endpoint, storage, out.sha256) == samples.docx()  # in the bucket, by hash
+    assert _object(s3_endpoint, storage, out.sha256) == data  # in the bucket, by hash
     with ctx.session() as s:
         _, chunks = service.open_document(s, actor=officer, storage=storage, file_id=out.id)
-        assert b"".join(chunks) == samples.docx()
+        assert b"".join(chunks) == data
     assert list(storage.store.staging_dir.glob("*")) == []
 
 
