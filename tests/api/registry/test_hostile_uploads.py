@@ -65,8 +65,12 @@ def test_hostile_upload_is_refused_next_to_the_field(client: TestClient, ctx: Co
 def test_zip_bomb_and_oversized_upload_are_refused(client: TestClient, ctx: Context) -> None:
     status, text = upload(client, "bomb.xlsx", hostile.zip_bomb(64_000_000))
     assert status == 422 and "INNOBRIDGE_IMPORT_MAX_EXPANDED_BYTES" in text
-    status, text = upload(client, "big.csv", b"name_zh,kind\n" + b"A,enterprise\n" * 200_000)
-    assert status == 422 and "2000000" in text
+    just_over = b"name_zh,kind\n" + b"A,enterprise\n" * (2_000_000 // 13 + 1)  # limit 2,000,000 bytes
+    status, text = upload(client, "big.csv", just_over)
+    assert status == 422 and "2000000" in text and 'data-field="file"' in text
+    status, text = upload(client, "bigger.csv", just_over * 2)  # refused before the form is read
+    assert status == 413 and "2000000" in text
+    assert org_names(ctx) == []
 
 
 def test_web_json_keeps_a_leading_apostrophe_as_the_cli_does(client: TestClient, ctx: Context) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from innobridge.core.context import Context
-from innobridge.core.errors import FieldError, NotFound
+from innobridge.core.errors import AppError, FieldError, NotFound
 from innobridge.core.http import get_context, get_session, get_uow, require_user
 from innobridge.core.i18n import t
 from innobridge.core.principal import Principal
@@ -74,7 +74,23 @@ def data_page(request: Request, entity: str = "", principal: Principal = Depends
     return _import_form(request, principal, entity=entity if entity in SPECS else "")
 
 
-@router.post("/import")
+class UploadTooLarge(AppError):
+    status = 413
+    code = "import.too_large"
+
+
+FORM_OVERHEAD = 64 * 1024  # the other fields and the multipart framing around the file
+
+
+def _declared_size_within_limit(request: Request, ctx: Context = Depends(get_context)) -> None:
+    """Refuse a body declared too large before the form is parsed (and the file spooled to disk)."""
+    declared = request.headers.get("content-length", "")
+    limit = ctx.settings.import_max_upload_bytes
+    if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
+        raise UploadTooLarge(limit=limit)
+
+
+@router.post("/import", dependencies=[Depends(_declared_size_within_limit)])
 def import_file(
     request: Request,
     form: FormData = Depends(form_data),
