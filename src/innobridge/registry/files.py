@@ -14,13 +14,13 @@ import contextlib
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Any
 
 from charset_normalizer import from_bytes
+
+from innobridge.registry.tables import FileUnreadable, Limits, Table
 
 # Cells that a spreadsheet would run as a formula (CSV injection); neutralised on export.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -29,50 +29,6 @@ csv.field_size_limit(
 )  # long cells are rejected by validation with a clear message, not by csv
 BLOCK = 1 << 20  # bytes read at a time
 HEADER_PEEK = 1000  # JSON objects looked at to list the file's columns (later keys still map)
-
-
-class FileUnreadable(Exception):
-    """The file as a whole cannot be read or is refused (encoding, format, limits): import exits with 2."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one import may cost (settings `import_max_*`); the defaults are the settings' defaults."""
-
-    max_rows: int = 100_000
-    max_expanded_bytes: int = 256 * 1024 * 1024  # what a workbook's zip may unpack to
-    max_seconds: float = 600.0
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: Iterator[tuple[int, dict[str, Any]]]  # (1-based row number in the file, cells by header)
-    total: int | None  # rows, when known up front (progress bars)
-    encoding: str | None = None
-    kind: str = "csv"  # csv, xlsx, json or jsonl: spreadsheet cells are un-neutralised on import
-    _close: list[Callable[[], None]] = field(default_factory=list, repr=False)
-
-    @property
-    def spreadsheet(self) -> bool:
-        return self.kind in ("csv", "xlsx")
-
-    def close(self) -> None:
-        while self._close:
-            self._close.pop()()
-
-    def __enter__(self) -> Table:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 def kind_of(path: Path) -> str:

@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
-from innobridge.registry.files import FileUnreadable, Limits, Table
+from innobridge.registry.tables import FileUnreadable, Limits, Table
 
 MAX_MEMBERS = 10_000  # parts in one archive; real workbooks have tens
 _WORKBOOK_PARTS = ("xl/workbook.xml", "xl/workbook.bin")
