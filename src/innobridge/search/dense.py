@@ -263,6 +263,10 @@ class DenseIndex:
                 progress(done, total)
         return done
 
+    def generation(self) -> tuple[int, int]:
+        """Changes with every write of this process and every refresh from another's."""
+        return (self._seq, len(self._rows))
+
     def _next_seq(self) -> int:
         # one writer per index (the job worker): a counter in memory is enough
         self._seq += 1

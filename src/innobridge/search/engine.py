@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 # most this often; tantivy's reader follows the writer's commits by itself (its meta.json watcher).
 FOLLOW_INTERVAL_S = 1.0
 QUERY_CACHE_SIZE = 4096  # query encodings kept per process (~1.5 KB each at 384 dimensions)
+# Results (hits, totals, facet counts) of repeated queries, per process, for as long as the index does
+# not change: a popular query, a browse page or a facet count costs a dict lookup. ~10–20 KB each.
+RESULT_CACHE_SIZE = 512
 
 _worker_analyzer: Analyzer | None = None
 
@@ -95,6 +98,9 @@ class SearchEngine(HybridSearch[_Plan]):
         self._followed_at = time.monotonic()
         self._encoded: OrderedDict[str, npt.NDArray[np.float32] | None] = OrderedDict()
         self._encoded_lock = threading.Lock()
+        self._results: OrderedDict[str, SearchResult] = OrderedDict()
+        self._results_lock = threading.Lock()
+        self._generation: Any = None
 
     # --- writes ---------------------------------------------------------------------------------
     def analyse(self, doc: Document) -> dict[str, str]:
@@ -225,9 +231,34 @@ class SearchEngine(HybridSearch[_Plan]):
         return self.dense.refresh()
 
     def search(self, query: Query) -> SearchResult:
+        """The pipeline's search, remembered until the index changes (keyed by the whole query, so
+        filters — the reader's visibility among them — are part of the key)."""
         if time.monotonic() - self._followed_at >= FOLLOW_INTERVAL_S:
             self.follow()
-        return super().search(query)
+        generation = (self.lexical.generation(), self.dense.generation())
+        key = repr(query)
+        with self._results_lock:
+            if generation != self._generation:
+                # another process committed: read its commit now (tantivy's own watcher lags ~0.5 s),
+                # and forget results of the index as it was
+                self.lexical.index.reload()
+                self._results.clear()
+                self._generation = generation
+            elif key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]
+        result = super().search(query)
+        with self._results_lock:
+            if generation == self._generation:
+                self._results[key] = result
+                while len(self._results) > RESULT_CACHE_SIZE:
+                    self._results.popitem(last=False)
+        return result
+
+    def add_terms(self, pairs: Iterable[tuple[str, str]]) -> int:
+        with self._results_lock:
+            self._results.clear()  # English queries may translate differently now
+        return super().add_terms(pairs)
 
     def encode_query(self, text: str) -> npt.NDArray[np.float32] | None:
         """The pipeline's query encoding, remembered: popular queries (and a need's text, searched once

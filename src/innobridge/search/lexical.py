@@ -95,6 +95,7 @@ class LexicalIndex:
         self._threads = threads
         self._writer: Any = None
         self._lock = threading.RLock()
+        self._commits = 0
         self.index.reload()
 
     # --- writes -------------------------------------------------------------------------------
@@ -166,6 +167,18 @@ class LexicalIndex:
             if self._writer is not None:
                 self._writer.commit()
                 self.index.reload()
+                self._commits += 1
+
+    def generation(self) -> tuple[int, int, int]:
+        """Changes when the index does: this process's commits and, on disk, another process's (every
+        commit rewrites meta.json). One stat call."""
+        if self._directory is None:
+            return (self._commits, 0, 0)
+        try:
+            st = (self._directory / "meta.json").stat()
+        except OSError:
+            return (self._commits, 0, 0)
+        return (self._commits, st.st_mtime_ns, st.st_size)
 
     def close(self) -> None:
         with self._lock:

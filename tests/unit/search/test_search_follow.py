@@ -54,8 +54,11 @@ def _wait(predicate: object, seconds: float = 10.0) -> bool:
 def test_a_reader_follows_another_process_writes_and_deletes(tmp_path: Path) -> None:
     reader = SearchEngine(tmp_path, encoder=ToyEncoder())  # opened first, before anything is written
     assert reader.count() == 0 and reader.dense.vector_count() == 0
+    lexical = Query(text="超导薄膜", mode="lexical")
+    assert reader.search(lexical).hits == []  # remembered until the index changes
 
     _write(tmp_path, "write")
+    assert reader.search(lexical).hits, "a remembered result outlived another process's commit"
     assert _wait(lambda: reader.count() > 0), "tantivy's reader did not see the other process's commit"
     reader.follow()
     total = reader.count()
