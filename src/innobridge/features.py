@@ -15,6 +15,9 @@ each part's place follows from the feature's name:
 | jobs      | `innobridge.<name>.jobs`                     |
 | messages  | `innobridge.<name>.messages` (zh/en keys)    |
 
+A feature inside a group is named with a dot (`programmes.vouchers` is `innobridge/programmes/vouchers/`,
+its commands `innobridge.cli.programmes_vouchers`, its templates `"programmes.vouchers/…"`).
+
 Only import paths live here, never imports of the features themselves: reading the manifest loads
 nothing, so `core` (which must not import features) can be handed these strings, and a broken
 feature fails where it is loaded, with its own traceback.
@@ -46,18 +49,22 @@ class Feature:
         if part not in self.parts or part == "templates":
             return None
         return {
-            "api": f"{PACKAGE}.{self.name}.api:router",
-            "pages": f"{PACKAGE}.{self.name}.pages:router",
-            "cli": f"{PACKAGE}.cli.{self.name}:commands",
-        }.get(part, f"{PACKAGE}.{self.name}.{part}")
+            "api": f"{self.package}.api:router",
+            "pages": f"{self.package}.pages:router",
+            "cli": f"{PACKAGE}.cli.{self.name.replace('.', '_')}:commands",
+        }.get(part, f"{self.package}.{part}")
 
     @property
     def package(self) -> str:
         return f"{PACKAGE}.{self.name}"
 
     @property
+    def folder(self) -> Path:
+        return ROOT.joinpath(*self.name.split("."))
+
+    @property
     def templates(self) -> Path | None:
-        return ROOT / self.name / "templates" if "templates" in self.parts else None
+        return self.folder / "templates" if "templates" in self.parts else None
 
 
 def feature(name: str, parts: str) -> Feature:

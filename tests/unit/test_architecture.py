@@ -95,10 +95,8 @@ def _exists(dotted: str) -> bool:
 
 def _conventional_place(feature: features.Feature, part: features.Part) -> Path:
     if part == "cli":
-        return SRC / "cli" / f"{feature.name}.py"
-    if part == "templates":
-        return SRC / feature.name / "templates"
-    return SRC / feature.name / part
+        return SRC / "cli" / f"{feature.name.replace('.', '_')}.py"
+    return feature.folder / part
 
 
 @pytest.mark.parametrize("feature", features.FEATURES, ids=lambda f: f.name)
@@ -129,9 +127,19 @@ def test_every_part_a_feature_has_is_declared(feature: features.Feature) -> None
 
 def test_every_feature_folder_is_in_the_manifest() -> None:
     folders = {p.parent.name for p in SRC.glob("*/__init__.py")}
-    names = {f.name for f in features.FEATURES}
+    names = {f.name.split(".")[0] for f in features.FEATURES}  # a group's features share its folder
     assert folders - PLATFORM <= names, "a feature folder missing from innobridge/features.py"
     assert names <= folders, "a manifest line without its folder"
+    for f in features.FEATURES:
+        assert (f.folder / "__init__.py").exists(), f"{f.name}: no package at {f.folder}"
+
+
+def test_a_feature_in_a_group_is_named_with_a_dot() -> None:
+    vouchers = features.feature("programmes.vouchers", "models pages templates cli")
+    assert vouchers.module("models") == "innobridge.programmes.vouchers.models"
+    assert vouchers.module("pages") == "innobridge.programmes.vouchers.pages:router"
+    assert vouchers.module("cli") == "innobridge.cli.programmes_vouchers:commands"
+    assert vouchers.templates == SRC / "programmes" / "vouchers" / "templates"
 
 
 def test_manifest_names_are_unique_and_parts_known() -> None:
@@ -160,7 +168,7 @@ def test_every_feature_template_compiles_under_its_prefix(feature: features.Feat
 def test_feature_services_rules_models_know_no_http(
     graph: grimp.ImportGraph, feature: features.Feature
 ) -> None:
-    inner = [m for m in (f"innobridge.{feature.name}.{part}" for part in INNER) if m in graph.modules]
+    inner = [m for m in (f"{feature.package}.{part}" for part in INNER) if m in graph.modules]
     assert inner, f"{feature.name} has none of {INNER}"
     for module in inner:
         for forbidden in NO_HTTP:
@@ -170,7 +178,7 @@ def test_feature_services_rules_models_know_no_http(
 
 
 def test_core_knows_no_feature_and_the_engine_nothing_of_ours(graph: grimp.ImportGraph) -> None:
-    above_core = [f"innobridge.{f.name}" for f in features.FEATURES] + [
+    above_core = [f.package for f in features.FEATURES] + [
         "innobridge.web",
         "innobridge.cli",
         "innobridge.features",
