@@ -54,6 +54,8 @@ def serve(
     load_jobs()
     n = worker_count(workers, ctx.settings.workers)
     if n == 1:
+        # the one process writes the index only when it runs the jobs (else `innobridge worker` does)
+        indexing.install(ctx, writer=run_jobs and ctx.settings.index_writer)
         consumer = jobs.start_embedded(ctx) if run_jobs else None
         try:
             uvicorn.run(create_app(ctx), host=host, port=port, log_level="info")
