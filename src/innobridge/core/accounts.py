@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -19,6 +17,7 @@ from innobridge.core.security import (
     token_hash,
     verify_password,
 )
+from innobridge.core.timestamps import UtcDateTime
 from innobridge.core.unit_of_work import UnitOfWork
 from innobridge.core.users import ApiToken, Membership, OrgRole, Role, User
 
@@ -65,7 +64,7 @@ class UserOut(BaseModel):
     role: Role
     language: str
     is_active: bool
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class MembershipOut(BaseModel):

@@ -143,10 +143,20 @@ def move_introduction(
         )
 
 
+# Days from 1900-01-01 to 2100-12-31 (service/funnel.py refuses others), for the OpenAPI document.
+_YEARS = {"pattern": r"^(19\d\d|20\d\d|2100)-\d\d-\d\d$"}
+
+
 @router.get("/stats/matching-rate", response_model=FunnelOut)
 def matching_rate(
-    since: date | None = Query(None, description="First publication day (default: 1 January this year)"),
-    until: date | None = Query(None, description="Last publication day (default: today)"),
+    since: date | None = Query(
+        None, description="First publication day (default: 1 January this year)", json_schema_extra=_YEARS
+    ),
+    until: date | None = Query(
+        None,
+        description="Last publication day, on or after `since` (default: today)",
+        json_schema_extra=_YEARS,
+    ),
     within_days: int = Query(30, ge=0, le=3650, description="Days a need has to reach `contacted`"),
     session: Session = Depends(get_session),
 ) -> FunnelOut:

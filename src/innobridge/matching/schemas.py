@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from innobridge.core.security import StorableText
+from innobridge.core.timestamps import UtcDateTime
 from innobridge.index.schemas import OrgRef
 from innobridge.matching.models import CandidateKind, IntroState
 
@@ -102,7 +103,7 @@ class ReasonCodeOut(BaseModel):
 class HistoryOut(BaseModel):
     """One step of an introduction's timeline (from its audit events), labelled in both languages."""
 
-    at: datetime
+    at: UtcDateTime
     action: str
     action_zh: str
     action_en: str
@@ -140,13 +141,13 @@ class IntroductionOut(BaseModel):
     manager_id: int | None = None
     note: str | None = None
     source: str | None = None
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
     created_by_id: int | None = None
-    contacted_at: datetime | None = None
-    negotiating_at: datetime | None = None
-    signed_at: datetime | None = None
-    closed_at: datetime | None = None
+    contacted_at: UtcDateTime | None = None
+    negotiating_at: UtcDateTime | None = None
+    signed_at: UtcDateTime | None = None
+    closed_at: UtcDateTime | None = None
     need_title: str | None = None
     candidate_title: str | None = None
     version: int = Field(description="Send it back with a move: a stale version is refused (409)")

@@ -20,6 +20,12 @@ router = APIRouter(prefix="/api/v1")
 _ID = Path(ge=1, le=2**31 - 1)
 
 
+def _kinds(spec: EntitySpec) -> dict[str, Any] | None:
+    """The allowed `kind` values, in the OpenAPI document, for entities that have kinds."""
+    column: Any = spec.model.__table__.c.get("kind")
+    return {"enum": [k.value for k in column.type.enum_class]} if column is not None else None
+
+
 def _add_routes(spec: EntitySpec) -> None:
     In: Any = spec.schema_in  # noqa: N806 - a class, named like one
     Out: Any = spec.schema_out  # noqa: N806
@@ -32,9 +38,12 @@ def _add_routes(spec: EntitySpec) -> None:
         page: int = Query(1, ge=1, le=100_000),
         page_size: int = Query(20, ge=1, le=200),
         sort: str = Query(
-            "-id", max_length=40, description=f"one of {', '.join(spec.sortable)}; '-' for descending"
+            "-id",
+            max_length=40,
+            description=f"one of {', '.join(spec.sortable)}; '-' for descending",
+            json_schema_extra={"enum": [p + f for f in spec.sortable for p in ("", "-")]},
         ),
-        kind: str | None = Query(None, max_length=40),
+        kind: str | None = Query(None, max_length=40, json_schema_extra=_kinds(spec)),
         region: str | None = Query(None, pattern=r"^\d{1,6}$"),
         field: str | None = Query(
             None, max_length=20, description="discipline / industry / IPC code (prefix)"

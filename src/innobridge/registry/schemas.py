@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -19,6 +19,7 @@ from pydantic import (
 
 from innobridge.core.models import Visibility
 from innobridge.core.security import StorableText
+from innobridge.core.timestamps import UtcDateTime
 from innobridge.registry import rules
 from innobridge.registry.models import (
     AchievementKind,
@@ -54,12 +55,23 @@ def _region(v: str | None) -> str | None:
     return v
 
 
-StrList = Annotated[list[str], BeforeValidator(rules.split_list)]
+def _texts_only(v: Any) -> Any:
+    """A list field takes text ('a;b'), a number from a spreadsheet cell, or a list of those: not a nested
+    list, an object or true/false, which split_list would otherwise turn into text."""
+    items = v if isinstance(v, list | tuple) else [v]
+    if any(isinstance(i, bool | list | tuple | dict) for i in items):
+        raise ValueError("a list of texts (or one text separated by ;)")
+    return v
+
+
+# Pydantic runs "before" validators last-declared first: _texts_only looks at the input before splitting.
+StrList = Annotated[list[str], BeforeValidator(rules.split_list), BeforeValidator(_texts_only)]
 Disciplines = Annotated[StrList, AfterValidator(_codes(rules.DISCIPLINE_RE, "GB/T 13745 discipline"))]
 Industries = Annotated[StrList, AfterValidator(_codes(rules.INDUSTRY_RE, "GB/T 4754 industry"))]
 IpcCodes = Annotated[
     list[str],
     BeforeValidator(lambda v: [c.replace(" ", "").upper() for c in rules.split_list(v)]),
+    BeforeValidator(_texts_only),
     AfterValidator(_codes(rules.IPC_RE, "IPC")),
 ]
 OptStr = Annotated[str | None, BeforeValidator(_blank_to_none)]
@@ -241,8 +253,8 @@ class RecordMeta(BaseModel):
 
     id: int
     key: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
     created_by_id: int | None = None
     # What the acting user may do with this record now (registry/policy.py), so pages never decide again.
     allowed_actions: list[str] = Field(default_factory=list)

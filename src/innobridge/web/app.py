@@ -15,7 +15,7 @@ from innobridge.core import jobs
 from innobridge.core.config import get_settings
 from innobridge.core.context import Context
 from innobridge.index import service as indexing
-from innobridge.web import files_api, problems
+from innobridge.web import files_api, openapi, problems
 from innobridge.web.csrf import CSRFMiddleware
 from innobridge.web.edge import TextGuardMiddleware
 from innobridge.web.errorpages import html_error, wants_html
@@ -68,6 +68,7 @@ def create_app(context: Context) -> FastAPI:
     for page_router in features.load_all("pages"):
         app.include_router(page_router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    openapi.install(app)  # problem+json responses documented on every route that can answer them
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

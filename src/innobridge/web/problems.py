@@ -11,12 +11,13 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from innobridge.core.errors import AppError, Invalid
-from innobridge.core.i18n import Lang, t
+from innobridge.core.i18n import Lang, register, t
 from innobridge.web.errorpages import html_error, wants_html
 from innobridge.web.lang import request_lang
 
 __all__ = ["install", "problem", "request_lang"]
 log = logging.getLogger("innobridge.web")
+register({"error.method_not_allowed": {"zh": "不支持该请求方法", "en": "Method not allowed"}})
 
 
 def problem(
@@ -34,6 +35,16 @@ def problem(
         }
     body.update(extra)
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route answers at this path: the router names only the first route it matched
+    (GET /needs and POST /needs are two routes), a 405 must name them all."""
+    from innobridge.web.openapi import every_route  # openapi imports this module's neighbours
+
+    path = request.url.path
+    routes = [r for r in every_route(request.app.routes) if r.path_regex.match(path)]
+    return ", ".join(sorted({m for r in routes for m in r.methods or ()}))
 
 
 def _field_errors(errors: list[Any], lang: Lang) -> list[dict[str, Any]]:
@@ -73,12 +84,22 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        code = {404: "error.not_found", 401: "error.unauthorized", 403: "error.forbidden"}.get(
-            exc.status_code, "error.bad_request"
+        code = {
+            404: "error.not_found",
+            401: "error.unauthorized",
+            403: "error.forbidden",
+            405: "error.method_not_allowed",
+        }.get(exc.status_code, "error.bad_request")
+        response = (
+            html_error(request, exc.status_code, code)
+            if wants_html(request)
+            else problem(exc.status_code, code, request_lang(request))
         )
-        if wants_html(request):
-            return html_error(request, exc.status_code, code)
-        return problem(exc.status_code, code, request_lang(request))
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        if exc.status_code == 405:  # RFC 9110: say which methods the resource has
+            response.headers["Allow"] = allowed_methods(request)
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
