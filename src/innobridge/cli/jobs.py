@@ -39,6 +39,10 @@ def worker(
     store = settings.jobs_url or str(settings.jobs_file)
     names = ", ".join(sorted(s.name for s in jobs.specs()))
     console.print(f"worker: store {store}; jobs: {names}")
+    if settings.index_writer:  # the one process that writes the search index (docs/serving.md)
+        from innobridge.index import service as indexing  # the engine loads only in a worker
+
+        indexing.install(ctx, writer=True, start_vectors=True).start_following()
     jobs.run_worker(ctx, workers=workers, periodic=periodic)
 
 

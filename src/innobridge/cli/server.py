@@ -55,7 +55,8 @@ def serve(
     n = worker_count(workers, ctx.settings.workers)
     if n == 1:
         # the one process writes the index only when it runs the jobs (else `innobridge worker` does)
-        indexing.install(ctx, writer=run_jobs and ctx.settings.index_writer)
+        index = indexing.install(ctx, writer=run_jobs and ctx.settings.index_writer)
+        index.start_following()  # a writer sweeps for records written behind its back (CLI imports)
         consumer = jobs.start_embedded(ctx) if run_jobs else None
         try:
             uvicorn.run(create_app(ctx), host=host, port=port, log_level="info")
@@ -68,7 +69,7 @@ def serve(
     if run_jobs:
         # This process writes the index: it applies the workers' `index.apply` jobs, sweeps, builds
         # vectors — never in a process that answers requests.
-        indexing.install(ctx, writer=True, start_vectors=True)
+        indexing.install(ctx, writer=True, start_vectors=True).start_following()
         consumer = jobs.start_embedded(ctx)
     # The workers are spawned (not forked) and read their settings from the environment.
     os.environ["INNOBRIDGE_INDEX_WRITER"] = "false"

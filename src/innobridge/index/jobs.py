@@ -2,7 +2,8 @@
 
 - `index.apply`: refresh the records another process changed (queued by `service.forward`, batched);
 - `index.sweep`: every minute and when a worker starts, refresh records updated since the last sweep,
-  so a lost job or a write made while no writer ran (a CLI import) still reaches the index;
+  so a lost job or a write made while no writer ran (a CLI import) still reaches the index (the
+  server's and the worker's writer also sweep every few seconds on a thread: `start_following`);
 - `index.rebuild`: `innobridge index --rebuild` while a server holds the index; the result is left in
   a small file the command waits for;
 - `index.build_vectors`: encode pending documents (also what `matching.build_vectors` does).
@@ -31,7 +32,6 @@ def sweep(ctx: Context) -> int:
     if not index.writer:
         return 0
     done = index.sweep()
-    index.start_following()  # from now on every few seconds, not only every minute
     index.start_vectors()
     return done
 
