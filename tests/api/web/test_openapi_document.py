@@ -70,3 +70,12 @@ def test_a_405_names_every_method_the_resource_has(client: TestClient, schema: d
         allowed = {m.strip() for m in r.headers["allow"].split(",")}
         assert allowed - {"HEAD"} == documented, (url, allowed, documented)
         assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_timestamps_are_rfc3339_with_an_offset_on_every_database(
+    client: TestClient, officer_headers: dict[str, str]
+) -> None:
+    created = client.post("/api/v1/needs", json={"title": "时间"}, headers=officer_headers).json()
+    for field in ("created_at", "updated_at"):  # SQLite hands them back without one
+        stamp = client.get(f"/api/v1/needs/{created['id']}").json()[field]
+        assert re.search(r"(Z|[+-]\d\d:\d\d)$", stamp), stamp
