@@ -14,7 +14,7 @@ import contextlib
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -131,7 +131,19 @@ def read_table(path: Path, limits: Limits | None = None) -> Table:
         fh.close()
         raise
     table._close.append(fh.close)
+    # Callers that only iterate still close the file: when the rows end, or when they are dropped.
+    table.rows = _closing(table.rows, table._close)
     return table
+
+
+def _closing(
+    rows: Iterator[tuple[int, dict[str, Any]]], closers: list[Callable[[], None]]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    try:
+        yield from rows
+    finally:  # the list, not the table: no reference cycle, so dropping the table closes at once
+        while closers:
+            closers.pop()()
 
 
 def read_bytes(data: bytes, kind: str, limits: Limits | None = None) -> Table:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -206,3 +207,14 @@ def test_the_command_line_refuses_past_the_row_limit(
     r = cli.invoke(app, ["import", "organisation", str(path)])
     assert r.exit_code == 2 and "INNOBRIDGE_IMPORT_MAX_ROWS" in r.output
     assert json.loads(cli.invoke(app, ["stats", "--json"]).stdout)["organisations"] == 0
+
+
+def test_a_table_left_half_read_closes_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "orgs.xlsx"
+    path.write_bytes(hostile.workbook(hostile.ORG_ROWS * 100))
+    fds = len(os.listdir("/proc/self/fd"))
+    table = files.read_table(path)
+    next(table.rows)  # a caller that stops early (an exception in the importer) and drops the table
+    assert len(os.listdir("/proc/self/fd")) > fds
+    del table
+    assert len(os.listdir("/proc/self/fd")) == fds
