@@ -280,6 +280,8 @@ def build_vectors(ctx: Context) -> int:
     """Encode the index's pending documents in batches until none are left (enqueue it after a rebuild
     or an import instead of encoding on a daemon thread). How many were encoded."""
     index = indexing.install(ctx, start_vectors=False)
+    if not index.writer:  # only the index writer encodes (docs/serving.md); a reader has nothing to do
+        return 0
     done = 0
     while index.pending_vectors() > 0:
         built = index.build_vectors()
