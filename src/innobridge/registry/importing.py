@@ -85,6 +85,11 @@ register(
             "zh": "文件超过 {limit} 字节上限",
             "en": "the file is larger than the limit of {limit} bytes",
         },
+        "ui.data.limits": {
+            "zh": "每个文件最多 {rows} 行、{mb} MB；文件有问题时整个文件不导入，并说明原因。",
+            "en": "At most {rows} rows and {mb} MB per file; a file with a problem is refused whole, "
+            "with the reason.",
+        },
         "import.nul_in_cell": {
             "zh": "含有 NUL 空字符（\\u0000）",
             "en": "contains a NUL character (\\u0000)",

@@ -80,3 +80,8 @@ def test_web_json_keeps_a_leading_apostrophe_as_the_cli_does(client: TestClient,
     status, _ = upload(client, "orgs.csv", "name_zh,kind\n'=表格机构,enterprise\n".encode())
     assert status == 200
     assert org_names(ctx) == ["'=json机构", "=表格机构"]
+
+
+def test_the_form_states_the_limits(client: TestClient) -> None:
+    text = client.get("/data").text
+    assert "100,000" in text and "2 MB" in text  # the fixture's upload limit is 2,000,000 bytes

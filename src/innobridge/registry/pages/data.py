@@ -55,6 +55,7 @@ def _import_form(
     status_code: int = 200,
 ) -> Response:
     spec = SPECS.get(entity) if entity else None
+    settings = get_context(request).settings
     return render(
         request,
         "registry/data.html",
@@ -66,6 +67,10 @@ def _import_form(
         errors=errors or {},
         columns=importing.header_aliases(spec) if spec else {},
         may_import="import" in service.allowed_actions(actor=principal),
+        limits={
+            "rows": f"{settings.import_max_rows:,}",
+            "mb": f"{settings.import_max_upload_bytes / 1_000_000:.0f}",
+        },
     )
 
 
