@@ -183,6 +183,7 @@ class IndexService:
         if known_ids is None:  # a backend that cannot list its ids starts empty
             self.engine.clear()
         done_all = 0
+        watermarks = self._newest()  # what the rebuild covers: later writes are the sweep's
         for entity, source in self.catalogue.sources.items():
             model: Any = source.model
             with self.ctx.session() as session:
@@ -206,7 +207,21 @@ class IndexService:
         if stale:
             self.engine.delete(sorted(stale))  # commits
         self.engine.commit()
+        path = self.ctx.settings.search_dir / FOLLOW_FILE
+        with self._sweep_lock:
+            _write_json(path, {**_read_json(path), **watermarks})
         return done_all
+
+    def _newest(self) -> dict[str, str]:
+        """entity → its newest updated_at (ISO), for the entities that have one."""
+        out: dict[str, str] = {}
+        with self.ctx.session() as session:
+            for entity, source in self.catalogue.sources.items():
+                stamp = getattr(source.model, "updated_at", None)
+                newest = session.scalar(select(func.max(stamp))) if stamp is not None else None
+                if newest is not None:
+                    out[entity] = newest.isoformat()
+        return out
 
     def acquire_writer(self) -> bool:
         """Whether this process can write the index now (False: another process holds its writer)."""
@@ -243,14 +258,16 @@ class IndexService:
             if newest is None or (since is not None and newest.isoformat() <= since):
                 return 0
             state[entity] = newest.isoformat()
-            if since is None:  # the first sweep of an index sets the watermark (a rebuild did the rest)
-                return 0
-            floor = datetime.fromisoformat(since) - SWEEP_OVERLAP
-            rows = session.execute(select(model.id, stamp).where(stamp >= floor).order_by(model.id)).all()
+            # No watermark yet (an index never swept nor rebuilt since this existed): every record,
+            # so rows imported before the first server started are found too.
+            floor = datetime.fromisoformat(since) - SWEEP_OVERLAP if since is not None else None
+            query = select(model.id, stamp).order_by(model.id)
+            rows = session.execute(query.where(stamp >= floor) if floor is not None else query).all()
         with self._seen_lock:
             ids = [rid for rid, at in rows if (seen := self._seen.get((entity, rid))) is None or seen < at]
-            for key in [k for k, at in self._seen.items() if k[0] == entity and at < floor]:
-                del self._seen[key]
+            if floor is not None:
+                for key in [k for k, at in self._seen.items() if k[0] == entity and at < floor]:
+                    del self._seen[key]
         for start in range(0, len(ids), REFRESH_BATCH):
             self.refresh(entity, ids[start : start + REFRESH_BATCH])
         return len(ids)

@@ -103,8 +103,9 @@ def test_cli_imports_reach_a_running_multi_process_server_and_rebuild_works_mean
         base = f"http://127.0.0.1:{port}"
         try:
             assert _eventually(lambda: _healthy(base), 90), (tmp_path / "server.log").read_text()
-            # written before the server started, never indexed: the writer's start-up sweep sets its
-            # watermark, so only a rebuild brings it in — and a rebuild must work while serving
+            # imported before any server ran: the writer's first sweep finds it
+            assert _eventually(lambda: _found(base, "甲乙丙量子研究院") == 1, 30)
+            # a rebuild must work while the server holds the index
             rebuilt = _run(env, "index", "--rebuild", timeout=240)
             assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
             assert "indexed 1 records" in rebuilt.stdout
