@@ -79,7 +79,7 @@ FEATURES: tuple[Feature, ...] = (
     feature("registry", "models api pages templates cli search messages"),
     feature("index", "api pages templates jobs messages"),
     feature("matching", "models api pages templates cli search jobs messages"),
-    feature("transfer", "models api search messages"),
+    feature("transfer", "models api pages templates search messages"),
 )
 
 

@@ -99,3 +99,52 @@ for _action in rules.ACTIONS:
             },
         }
     )
+
+# Page texts.
+_UI = {
+    "ui.contract.title": ("技术合同", "Technology contracts"),
+    "ui.contract.new": ("录入技术合同", "New technology contract"),
+    "ui.contract.edit": ("修改合同", "Edit contract"),
+    "ui.contract.save": ("保存", "Save"),
+    "ui.contract.saved": ("合同已保存。", "Contract saved."),
+    "ui.contract.moved": ("合同状态已更新。", "Contract updated."),
+    "ui.contract.none": ("暂无技术合同。", "No technology contracts yet."),
+    "ui.contract.queue": ("待登记 {count} 份", "{count} waiting for registration"),
+    "ui.contract.state": ("状态", "State"),
+    "ui.contract.type": ("合同类型", "Contract type"),
+    "ui.contract.project": ("项目名称", "Project"),
+    "ui.contract.buyer": ("买方（委托方、受让方、被许可方）", "Buyer"),
+    "ui.contract.seller": ("卖方（受托方、让与方、许可方）", "Seller"),
+    "ui.contract.registered_org": ("平台登记的机构", "Registered organisation"),
+    "ui.contract.by_name": ("— 按名称填写 —", "— give name and code below —"),
+    "ui.contract.party_name": ("名称", "Name"),
+    "ui.contract.credit_code": ("统一社会信用代码", "Unified social credit code"),
+    "ui.contract.region_code": ("行政区划代码", "Region code"),
+    "ui.contract.region_help": ("GB/T 2260，6 位数字，如 310104", "GB/T 2260, six digits, e.g. 310104"),
+    "ui.contract.country_code": ("国家或地区代码", "Country code"),
+    "ui.contract.signed_on": ("签订日期", "Signed on"),
+    "ui.contract.validity": ("有效期", "Valid"),
+    "ui.contract.valid_from": ("有效期起", "Valid from"),
+    "ui.contract.valid_until": ("有效期止", "Valid until"),
+    "ui.contract.total": ("合同成交额", "Total amount"),
+    "ui.contract.equipment": (
+        "其中购置设备、仪器、零部件、原材料费用",
+        "Of which purchased equipment and materials",
+    ),
+    "ui.contract.technology": ("技术交易额", "Technology amount"),
+    "ui.contract.technology_help": (
+        "技术交易额 = 成交额 − 该部分，自动计算",
+        "The technology amount is the total minus this part, computed",
+    ),
+    "ui.contract.yuan": ("元", "yuan"),
+    "ui.contract.need": ("关联需求", "Need"),
+    "ui.contract.achievement": ("关联成果", "Achievement"),
+    "ui.contract.introduction": ("关联对接", "Introduction"),
+    "ui.contract.number": ("登记编号", "Registration number"),
+    "ui.contract.registered_on": ("登记日期与登记地", "Registered on, in"),
+    "ui.contract.actions": ("操作", "Actions"),
+    "ui.contract.reason": ("原因说明", "Reason"),
+    "ui.contract.reason_code": ("原因类别", "Reason"),
+    "ui.contract.history": ("办理记录", "Timeline"),
+}
+register({key: {"zh": zh, "en": en} for key, (zh, en) in _UI.items()})
