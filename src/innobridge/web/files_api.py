@@ -7,6 +7,8 @@ staging file and stopped at the size limit; its name and purpose travel in the q
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
@@ -35,6 +37,9 @@ _RAW_BODY = {
         "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
+_PROBLEM: dict[str, Any] = {
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+}
 # Downloads are never rendered in our origin: saved as a file, no sniffing, sandboxed if opened.
 _DOWNLOAD_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -54,6 +59,7 @@ class RawBodyNeeded(AppError):
     status_code=201,
     openapi_extra=_RAW_BODY,
     name="upload_document",
+    responses={status: _PROBLEM for status in (413, 415)},
 )
 async def upload(
     request: Request,

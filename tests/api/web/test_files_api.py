@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from urllib.parse import quote
 
 import pytest
@@ -66,6 +67,7 @@ def test_upload_list_download_remove(client: TestClient, ctx: Context, world: di
         len(samples.pdf()),
     )
     assert doc["allowed_actions"] == ["download", "remove"]
+    assert datetime.fromisoformat(doc["uploaded_at"]).utcoffset() is not None  # RFC 3339, also on SQLite
 
     listed = client.get(f"/api/v1/records/achievement/{world['public']}/documents")  # anonymous reader
     assert [(d["id"], d["allowed_actions"]) for d in listed.json()] == [(doc["id"], ["download"])]
@@ -283,3 +285,11 @@ def _served(ctx: Context) -> Iterator[int]:
     finally:
         server.should_exit = True
         thread.join(timeout=20)
+
+
+def test_the_openapi_document_describes_upload_refusals(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    upload = paths["/api/v1/records/{entity}/{entity_id}/documents"]["post"]
+    assert "application/octet-stream" in upload["requestBody"]["content"]
+    for status in ("401", "404", "413", "415", "422"):
+        assert "application/problem+json" in upload["responses"][status]["content"], status

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from innobridge.core.timestamps import UtcDateTime
 
 
 class DocumentKind(StrEnum):
@@ -42,7 +43,7 @@ class StoredFileOut(BaseModel):
     content_type: str
     sha256: str
     uploaded_by_id: int | None
-    uploaded_at: datetime
+    uploaded_at: UtcDateTime  # with its offset, also from SQLite (RFC 3339)
     allowed_actions: list[str] = Field(
         default_factory=list, description="What the acting user may do with it: download, remove."
     )
