@@ -86,7 +86,8 @@ def login(
 def logout(
     request: Request, uow: UnitOfWork = Depends(get_uow), principal: Principal = Depends(get_principal)
 ) -> Response:
-    if principal.user_id is not None and "user_id" in request.session:  # not for an API token's holder
+    cookie_user = request.session.get("user_id")
+    if principal.user_id is not None and principal.user_id == cookie_user:  # a live cookie, not a token
         with uow:
             accounts.end_sessions(uow, user_id=principal.user_id)
     request.session.clear()
