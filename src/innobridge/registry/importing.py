@@ -52,6 +52,14 @@ register(
             "zh": "Excel 文件已损坏：工作表数据在第 {row} 行附近中断（{detail}）",
             "en": "the Excel file is damaged: its sheet data breaks off near row {row} ({detail})",
         },
+        "import.zip_damaged": {
+            "zh": "Excel 文件不完整或已损坏（复制或上传时被截断？）",
+            "en": "the Excel file is incomplete or damaged (cut off while copying or uploading?)",
+        },
+        "import.not_xlsx": {
+            "zh": "不是 .xlsx 工作簿（旧版 .xls 请在 Excel 中另存为 .xlsx）",
+            "en": "not an .xlsx workbook (save an old .xls file as .xlsx in Excel)",
+        },
         "import.not_a_workbook": {
             "zh": "该压缩包不是 Excel 工作簿（缺少工作簿部件）",
             "en": "the zip archive is not an Excel workbook (no workbook part)",

@@ -85,10 +85,14 @@ def _mb(n: int) -> str:
 
 def _open_archive(fh: IO[bytes], limits: Limits) -> _GuardedZip:
     fh.seek(0)
+    zipped = fh.read(4) == b"PK\x03\x04"
+    fh.seek(0)
     try:
         archive = _GuardedZip(fh)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise FileUnreadable("import.bad_xlsx", detail=f"not a zip archive ({exc})"[:200]) from exc
+        if zipped:  # it starts as a zip archive but its directory is missing: cut off or damaged
+            raise FileUnreadable("import.zip_damaged") from exc
+        raise FileUnreadable("import.not_xlsx") from exc
     archive.budget = _Budget(limits.max_expanded_bytes)
     members = archive.infolist()
     names = {m.filename for m in members}

@@ -143,7 +143,8 @@ def csv_with_nul(at_line: int = 300) -> bytes:
 # name → (build, file kind, the refusal code expected)
 HOSTILE: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "sheet XML cut off": (cut_sheet_xml, "xlsx", "import.xlsx_damaged"),
-    "archive cut off": (cut_archive, "xlsx", "import.bad_xlsx"),
+    "archive cut off": (cut_archive, "xlsx", "import.zip_damaged"),
+    "text named .xlsx": (lambda: b"name_zh,kind\nA,enterprise\n", "xlsx", "import.not_xlsx"),
     "zip that is no workbook": (zip_not_workbook, "xlsx", "import.not_a_workbook"),
     "deeply nested JSON": (deep_json, "json", "import.too_deep"),
     "deeply nested JSON cell": (deep_json_cell, "json", "import.too_deep"),
