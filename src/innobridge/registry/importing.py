@@ -25,8 +25,9 @@ from innobridge.core.principal import Principal
 from innobridge.core.unit_of_work import UnitOfWork
 from innobridge.registry import rules, service
 from innobridge.registry.entities import EntitySpec
-from innobridge.registry.files import FileUnreadable, Limits, Table, unneutralise
+from innobridge.registry.files import unneutralise
 from innobridge.registry.models import Organisation
+from innobridge.registry.tables import FileUnreadable, Limits, Table
 
 register(
     {
@@ -205,7 +206,7 @@ class ImportReport:
                 str(value)[:100],
             )
         )
-        self.rejected_rows.add(err.row)
+        self.rejected_rows.add(err.row or 0)
 
     def summary(self) -> dict[str, Any]:
         return {
