@@ -184,7 +184,7 @@ def test_registration_path_with_audit_notices_and_timeline(
     assert sorted(inbox["buyer"]) == ["contract.register", "contract.submit"]
     assert sorted(inbox["seller"]) == ["contract.created", "contract.register"]
     assert inbox["other"] == []
-    full = service.get_contract(ctx.session(), actor=buyer, contract_id=out.id)
+    full = move_view(ctx, buyer, out.id)
     assert [h.action for h in full.history] == ["create", "submit", "register"]
     assert full.history[-1].to_zh == "已登记" and full.history[-1].action_en == "Register"
 
