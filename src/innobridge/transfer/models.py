@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import Date, DateTime, Enum, ForeignKey, Integer, Numeric, String
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from innobridge.core.models import Base, utcnow
@@ -43,6 +43,8 @@ class Contract(Base):
     `state` changes only through the workflow (service/contracts.WORKFLOW)."""
 
     __tablename__ = "contracts"
+    # The registration queue: submitted contracts, oldest first.
+    __table_args__ = (Index("ix_contracts_queue", "state", "submitted_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contract_type: Mapped[ContractType] = mapped_column(_enum(ContractType), index=True)
@@ -82,7 +84,10 @@ class Contract(Base):
     registration_region_code: Mapped[str | None] = mapped_column(String(6), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # Lists read newest change first (indexed: the officers' list pages through every contract).
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True
+    )
     # When each stage was reached (the funnel and the queue read these).
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     registered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -129,10 +129,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_contracts_seller_org_id"), ["seller_org_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contracts_signed_on"), ["signed_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_contracts_state"), ["state"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contracts_updated_at"), ["updated_at"], unique=False)
+        batch_op.create_index("ix_contracts_queue", ["state", "submitted_at"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("contracts", schema=None) as batch_op:
+        batch_op.drop_index("ix_contracts_queue")
+        batch_op.drop_index(batch_op.f("ix_contracts_updated_at"))
         batch_op.drop_index(batch_op.f("ix_contracts_state"))
         batch_op.drop_index(batch_op.f("ix_contracts_signed_on"))
         batch_op.drop_index(batch_op.f("ix_contracts_seller_org_id"))
