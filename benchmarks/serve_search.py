@@ -38,9 +38,7 @@ from innobridge.registry.models import Need
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from web_search_page import _texts, generate
 
-PUBLIC_NEEDS = (
-    select(Need.id).where(Need.visibility == Visibility.public).limit(200)
-)  # anonymous sees them
+PUBLIC_NEEDS = select(Need.id).where(Need.visibility == Visibility.public).limit(200)  # anonymous sees them
 LUA = """
 local paths = {}
 for line in io.lines("%s") do paths[#paths + 1] = line end
