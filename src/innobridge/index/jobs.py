@@ -4,6 +4,7 @@
 - `index.sweep`: every minute and when a worker starts, refresh records updated since the last sweep,
   so a lost job or a write made while no writer ran (a CLI import) still reaches the index (the
   server's and the worker's writer also sweep every few seconds on a thread: `start_following`);
+- `index.reconcile`: hourly, delete documents whose records are gone (deletions the sweep cannot see);
 - `index.rebuild`: `innobridge index --rebuild` while a server holds the index; the result is left in
   a small file the command waits for;
 - `index.build_vectors`: encode pending documents (also what `matching.build_vectors` does).
@@ -34,6 +35,13 @@ def sweep(ctx: Context) -> int:
     done = index.sweep()
     index.start_vectors()
     return done
+
+
+@jobs.periodic("index.reconcile", "hour")
+def reconcile(ctx: Context) -> int:
+    """Drop documents of records deleted behind the writer's back (the sweep sees updates only)."""
+    index = indexing.install(ctx, start_vectors=False)
+    return index.reconcile() if index.writer else 0
 
 
 @jobs.background(REBUILD_JOB)

@@ -272,6 +272,27 @@ class IndexService:
             self.refresh(entity, ids[start : start + REFRESH_BATCH])
         return len(ids)
 
+    def reconcile(self) -> int:
+        """Delete documents whose records no longer exist — deletions the sweep cannot see (it reads
+        updated_at) made by a process that did not tell the index. How many were deleted."""
+        self.require_writer()
+        known_ids = getattr(self.engine, "all_ids", None)
+        if known_ids is None:
+            return 0
+        indexed: dict[str, set[int]] = defaultdict(set)
+        for key in known_ids():
+            entity, _, rid = key.partition(":")
+            if entity in self.catalogue.sources and rid.isdigit():
+                indexed[entity].add(int(rid))
+        gone: list[str] = []
+        with self.ctx.session() as session:
+            for entity, ids in indexed.items():
+                model: Any = self.catalogue.sources[entity].model
+                gone += [doc_id(entity, rid) for rid in sorted(ids - set(session.scalars(select(model.id))))]
+        if gone:
+            self.engine.delete(gone)
+        return len(gone)
+
     def start_following(self, interval_s: float = FOLLOW_INTERVAL_S) -> threading.Thread | None:
         """In the writer, sweep every few seconds on a daemon thread (the minute job is the backstop)."""
         if not self.writer:

@@ -4,11 +4,14 @@ nothing (one MAX per entity) when nothing changed. Both databases."""
 
 from __future__ import annotations
 
+from sqlalchemy import delete
+
 from innobridge.core.context import Context
 from innobridge.core.principal import SYSTEM
 from innobridge.index import service as indexing
 from innobridge.registry import service
 from innobridge.registry.entities import SPECS
+from innobridge.registry.models import Organisation
 from innobridge.registry.schemas import OrganisationIn
 from innobridge.search.engine import SearchEngine
 from innobridge.search.types import Query
@@ -50,3 +53,17 @@ def test_a_rebuild_sets_the_watermark(ctx: Context) -> None:
     assert _found(index, "巳午未精密仪器公司") == 1
     fresh = indexing.IndexService(ctx, index.engine)  # another process: no memory of what was indexed
     assert fresh.sweep() == 0  # the rebuild covered everything up to its watermark
+
+
+def test_reconcile_drops_documents_of_records_deleted_behind_the_writers_back(ctx: Context) -> None:
+    _import(ctx, "申酉戌生物医药公司")
+    index = indexing.install(ctx, engine=SearchEngine(None), writer=True, start_vectors=False)
+    index.rebuild()
+    assert _found(index, "申酉戌生物医药公司") == 1
+    assert index.reconcile() == 0
+    silent = Context(settings=ctx.settings, engine=ctx.engine, sessions=ctx.sessions)
+    with silent.session() as session:
+        session.execute(delete(Organisation))
+        session.commit()
+    assert index.reconcile() == 1
+    assert _found(index, "申酉戌生物医药公司") == 0
