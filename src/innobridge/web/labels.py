@@ -14,6 +14,7 @@ _UI: dict[str, tuple[str, str]] = {
     "ui.nav.post_need": ("发布需求", "Post a need"),
     "ui.nav.post_achievement": ("发布成果", "Post an achievement"),
     "ui.nav.introductions": ("对接", "Introductions"),
+    "ui.nav.contracts": ("技术合同", "Contracts"),
     "ui.nav.data": ("数据导入导出", "Data import & export"),
     "ui.nav.admin": ("管理", "Admin"),
     "ui.nav.account": ("我的账户", "My account"),
