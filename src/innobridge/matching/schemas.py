@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from innobridge.core.security import StorableText
+from innobridge.core.timeline import TimelineEntry
 from innobridge.core.timestamps import UtcDateTime
 from innobridge.index.schemas import OrgRef
 from innobridge.matching.models import CandidateKind, IntroState
@@ -100,21 +101,7 @@ class ReasonCodeOut(BaseModel):
     label_en: str
 
 
-class HistoryOut(BaseModel):
-    """One step of an introduction's timeline (from its audit events), labelled in both languages."""
-
-    at: UtcDateTime
-    action: str
-    action_zh: str
-    action_en: str
-    to_state: str | None = None
-    to_zh: str | None = None
-    to_en: str | None = None
-    actor: str | None = None
-    reason: str | None = None
-    reason_code: str | None = None
-    reason_code_zh: str | None = None
-    reason_code_en: str | None = None
+HistoryOut = TimelineEntry  # one timeline shape for every workflow (core/timeline.py)
 
 
 class ActionOut(BaseModel):

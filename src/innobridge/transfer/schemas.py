@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from innobridge.core.security import StorableText
+from innobridge.core.timeline import TimelineEntry
 from innobridge.core.timestamps import UtcDateTime
 from innobridge.transfer.models import ContractState, ContractType
 
@@ -97,21 +98,7 @@ class ActionOut(BaseModel):
     reason_codes: list[ReasonCodeOut] = Field(default_factory=list)
 
 
-class HistoryOut(BaseModel):
-    """One step of a contract's timeline (from its audit events), labelled in both languages."""
-
-    at: UtcDateTime
-    action: str
-    action_zh: str
-    action_en: str
-    to_state: str | None = None
-    to_zh: str | None = None
-    to_en: str | None = None
-    actor: str | None = None
-    reason: str | None = None
-    reason_code: str | None = None
-    reason_code_zh: str | None = None
-    reason_code_en: str | None = None
+HistoryOut = TimelineEntry  # one timeline shape for every workflow (core/timeline.py)
 
 
 class LinkOut(BaseModel):

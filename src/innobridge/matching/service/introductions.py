@@ -8,13 +8,12 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from innobridge.core.audit import AuditEvent
 from innobridge.core.errors import Conflict, FieldError, Invalid, NotFound, Unauthorized
-from innobridge.core.i18n import t
 from innobridge.core.notifications import notify, register_event
 from innobridge.core.principal import SYSTEM, Principal
+from innobridge.core.timeline import timeline
 from innobridge.core.unit_of_work import UnitOfWork
-from innobridge.core.users import Membership, User
+from innobridge.core.users import Membership
 from innobridge.core.workflow import Action, Notice, Transition, Workflow
 from innobridge.index.records import load_rows, readable, title_of
 from innobridge.index.service import IndexService
@@ -303,34 +302,7 @@ def get_introduction(session: Session, *, actor: Principal, introduction_id: int
 
 
 def _history(session: Session, intro: Introduction) -> list[HistoryOut]:
-    rows = session.execute(
-        select(AuditEvent, User.name)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.entity == WORKFLOW.name, AuditEvent.entity_id == intro.id)
-        .order_by(AuditEvent.at, AuditEvent.id)
-    ).all()
-    out = []
-    for event, actor_name in rows:
-        known = {a.name: a for a in WORKFLOW.actions}.get(event.action)
-        state = WORKFLOW.state(event.to_state) if event.to_state else None
-        code = event.reason_code
-        out.append(
-            HistoryOut(
-                at=event.at,
-                action=event.action,
-                action_zh=known.label_zh if known else t(f"matching.history.{event.action}", "zh"),
-                action_en=known.label_en if known else t(f"matching.history.{event.action}", "en"),
-                to_state=event.to_state,
-                to_zh=state.label_zh if state else None,
-                to_en=state.label_en if state else None,
-                actor=actor_name,
-                reason=event.reason,
-                reason_code=code,
-                reason_code_zh=known.reason_label(code, "zh") if known and code else None,
-                reason_code_en=known.reason_label(code, "en") if known and code else None,
-            )
-        )
-    return out
+    return timeline(session, WORKFLOW, intro.id, other_labels="matching.history")
 
 
 def move_introduction(

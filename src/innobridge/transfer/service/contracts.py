@@ -11,14 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from innobridge.core.audit import AuditEvent
 from innobridge.core.errors import Conflict, FieldError, Invalid, NotFound, Unauthorized
-from innobridge.core.i18n import t
 from innobridge.core.notifications import notify, register_event
 from innobridge.core.policy import RecordAccess, may_read_record, register_record
 from innobridge.core.principal import Principal
+from innobridge.core.timeline import timeline
 from innobridge.core.unit_of_work import UnitOfWork
-from innobridge.core.users import Membership, User
+from innobridge.core.users import Membership
 from innobridge.core.workflow import Action, Notice, Transition, Workflow
 from innobridge.matching import service as matching
 from innobridge.registry.models import Achievement, Code, Need, Organisation
@@ -461,35 +460,7 @@ def get_contract(session: Session, *, actor: Principal, contract_id: int) -> Con
 
 
 def _history(session: Session, contract: Contract) -> list[HistoryOut]:
-    rows = session.execute(
-        select(AuditEvent, User.name)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.entity == ENTITY, AuditEvent.entity_id == contract.id)
-        .order_by(AuditEvent.at, AuditEvent.id)
-    ).all()
-    known = {a.name: a for a in WORKFLOW.actions}
-    out = []
-    for event, actor_name in rows:
-        act = known.get(event.action)
-        state = WORKFLOW.state(event.to_state) if event.to_state else None
-        code = event.reason_code
-        out.append(
-            HistoryOut(
-                at=event.at,
-                action=event.action,
-                action_zh=act.label_zh if act else t(f"transfer.history.{event.action}", "zh"),
-                action_en=act.label_en if act else t(f"transfer.history.{event.action}", "en"),
-                to_state=event.to_state,
-                to_zh=state.label_zh if state else None,
-                to_en=state.label_en if state else None,
-                actor=actor_name,
-                reason=event.reason,
-                reason_code=code,
-                reason_code_zh=act.reason_label(code, "zh") if act and code else None,
-                reason_code_en=act.reason_label(code, "en") if act and code else None,
-            )
-        )
-    return out
+    return timeline(session, WORKFLOW, contract.id, other_labels="transfer.history")
 
 
 def _scope(stmt: Select[Any], actor: Principal) -> Select[Any]:
