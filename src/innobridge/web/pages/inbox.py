@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from innobridge.core import notifications
+from innobridge.core.accounts import principal_for_cookie
 from innobridge.core.context import Context
 from innobridge.core.http import get_session, get_uow, require_user
 from innobridge.core.notifications.schemas import InboxQuery, PreferencesIn
@@ -28,6 +29,9 @@ def inbox_unread(request: Request) -> int:
     if not isinstance(user_id, int) or ctx is None:
         return 0
     with ctx.session() as session:
+        # a copy of a cookie from before the last log-out reads nothing (its epoch is behind)
+        if principal_for_cookie(session, user_id=user_id, epoch=request.session.get("epoch")) is None:
+            return 0
         return notifications.unread_count(session, user_id)
 
 
