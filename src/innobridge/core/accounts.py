@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -258,3 +260,11 @@ def set_membership(
         changes={"user_id": user_id},
     )
     return MembershipOut.model_validate(m)
+
+
+def members_of(session: Session, org_ids: Iterable[int | None]) -> set[int]:
+    """The user ids of every member of these organisations (who hears of what concerns them)."""
+    wanted = {o for o in org_ids if o is not None}
+    if not wanted:
+        return set()
+    return set(session.scalars(select(Membership.user_id).where(Membership.organisation_id.in_(wanted))))

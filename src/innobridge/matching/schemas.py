@@ -8,8 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from innobridge.core.security import StorableText
-from innobridge.core.timeline import TimelineEntry
 from innobridge.core.timestamps import UtcDateTime
+from innobridge.core.workflow_views import ActionOut, TimelineEntry
 from innobridge.index.schemas import OrgRef
 from innobridge.matching.models import CandidateKind, IntroState
 
@@ -95,23 +95,7 @@ class MoveIn(_In):
     reason_code: str | None = Field(None, max_length=64, description="One of the action's reason codes")
 
 
-class ReasonCodeOut(BaseModel):
-    code: str
-    label_zh: str
-    label_en: str
-
-
-HistoryOut = TimelineEntry  # one timeline shape for every workflow (core/timeline.py)
-
-
-class ActionOut(BaseModel):
-    """An action the acting user may take now (one button)."""
-
-    name: str
-    label_zh: str
-    label_en: str
-    reason_required: bool = False
-    reason_codes: list[ReasonCodeOut] = Field(default_factory=list)
+HistoryOut = TimelineEntry  # one timeline shape for every workflow (core/workflow_views.py)
 
 
 class IntroductionOut(BaseModel):

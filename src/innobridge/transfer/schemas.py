@@ -9,8 +9,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from innobridge.core.security import StorableText
-from innobridge.core.timeline import TimelineEntry
 from innobridge.core.timestamps import UtcDateTime
+from innobridge.core.workflow_views import ActionOut, TimelineEntry
 from innobridge.transfer.models import ContractState, ContractType
 
 _ID = Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -82,23 +82,7 @@ class PartyOut(BaseModel):
     country_code: str
 
 
-class ReasonCodeOut(BaseModel):
-    code: str
-    label_zh: str
-    label_en: str
-
-
-class ActionOut(BaseModel):
-    """An action the acting user may take now (one button)."""
-
-    name: str
-    label_zh: str
-    label_en: str
-    reason_required: bool = False
-    reason_codes: list[ReasonCodeOut] = Field(default_factory=list)
-
-
-HistoryOut = TimelineEntry  # one timeline shape for every workflow (core/timeline.py)
+HistoryOut = TimelineEntry  # one timeline shape for every workflow (core/workflow_views.py)
 
 
 class LinkOut(BaseModel):

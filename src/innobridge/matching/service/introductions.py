@@ -2,33 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from innobridge.core.accounts import members_of
 from innobridge.core.errors import Conflict, FieldError, Invalid, NotFound, Unauthorized
 from innobridge.core.notifications import notify, register_event
 from innobridge.core.principal import SYSTEM, Principal
-from innobridge.core.timeline import timeline
 from innobridge.core.unit_of_work import UnitOfWork
-from innobridge.core.users import Membership
-from innobridge.core.workflow import Action, Notice, Transition, Workflow
+from innobridge.core.workflow import Notice, Transition, Workflow
+from innobridge.core.workflow_views import allowed_out, timeline
 from innobridge.index.records import load_rows, readable, title_of
 from innobridge.index.service import IndexService
 from innobridge.matching import rules
 from innobridge.matching.models import CandidateKind, Introduction, IntroState
 from innobridge.matching.policy import POLICY
 from innobridge.matching.schemas import (
-    ActionOut,
     CandidateOut,
     HistoryOut,
     IntroductionIn,
     IntroductionOut,
     IntroductionPage,
     IntroductionQuery,
-    ReasonCodeOut,
     SuggestOut,
 )
 from innobridge.matching.service.common import NEED_LISTS
@@ -37,19 +35,12 @@ from innobridge.registry.entities import SPECS
 from innobridge.registry.models import Need, NeedStatus
 
 
-def _members(session: Session, org_ids: Iterable[int | None]) -> set[int]:
-    wanted = {o for o in org_ids if o is not None}
-    if not wanted:
-        return set()
-    return set(session.scalars(select(Membership.user_id).where(Membership.organisation_id.in_(wanted))))
-
-
 def _audience(session: Session, intro: Introduction) -> set[int]:
     """Who hears of a move: the need's side, the candidate's side once it is a party, and the manager."""
     orgs = [intro.need_org_id]
     if intro.contacted_at is not None:
         orgs.append(intro.candidate_org_id)
-    people = _members(session, orgs)
+    people = members_of(session, orgs)
     if intro.manager_id is not None:
         people.add(intro.manager_id)
     return people
@@ -106,23 +97,11 @@ for _action in rules.ACTIONS:
 register_event("introduction.created")
 
 
-def _action_out(action: Action) -> ActionOut:
-    return ActionOut(
-        name=action.name,
-        label_zh=action.label_zh,
-        label_en=action.label_en,
-        reason_required=action.reason,
-        reason_codes=[
-            ReasonCodeOut(code=c.code, label_zh=c.label_zh, label_en=c.label_en) for c in action.reason_codes
-        ],
-    )
-
-
 def _intro_out(
     intro: Introduction, actor: Principal, titles: dict[tuple[str, int], str] | None = None
 ) -> IntroductionOut:
     out = IntroductionOut.model_validate(intro)
-    out.allowed_actions = [_action_out(a) for a in WORKFLOW.allowed(actor, intro)]
+    out.allowed_actions = allowed_out(WORKFLOW, actor, intro)
     out.state_label_zh = WORKFLOW.state(intro.state).label_zh
     out.state_label_en = WORKFLOW.state(intro.state).label_en
     if titles is not None:

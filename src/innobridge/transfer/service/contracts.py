@@ -11,14 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from innobridge.core.accounts import members_of
 from innobridge.core.errors import Conflict, FieldError, Invalid, NotFound, Unauthorized
 from innobridge.core.notifications import notify, register_event
 from innobridge.core.policy import RecordAccess, may_read_record, register_record
 from innobridge.core.principal import Principal
-from innobridge.core.timeline import timeline
 from innobridge.core.unit_of_work import UnitOfWork
-from innobridge.core.users import Membership
-from innobridge.core.workflow import Action, Notice, Transition, Workflow
+from innobridge.core.workflow import Notice, Transition, Workflow
+from innobridge.core.workflow_views import allowed_out, timeline
 from innobridge.matching import service as matching
 from innobridge.registry.models import Achievement, Code, Need, Organisation
 from innobridge.registry.rules import is_valid_credit_code
@@ -26,7 +26,6 @@ from innobridge.transfer import rules
 from innobridge.transfer.models import Contract, ContractState
 from innobridge.transfer.policy import POLICY
 from innobridge.transfer.schemas import (
-    ActionOut,
     ContractIn,
     ContractOut,
     ContractPage,
@@ -36,22 +35,14 @@ from innobridge.transfer.schemas import (
     LinkOut,
     PartyIn,
     PartyOut,
-    ReasonCodeOut,
 )
 
 ENTITY = "contract"
 
 
-def _members(session: Session, org_ids: Iterable[int | None]) -> set[int]:
-    wanted = {o for o in org_ids if o is not None}
-    if not wanted:
-        return set()
-    return set(session.scalars(select(Membership.user_id).where(Membership.organisation_id.in_(wanted))))
-
-
 def _audience(session: Session, contract: Contract) -> set[int]:
     """Who hears of a move: the members of both parties' organisations."""
-    return _members(session, (contract.buyer_org_id, contract.seller_org_id))
+    return members_of(session, (contract.buyer_org_id, contract.seller_org_id))
 
 
 def _notice_params(session: Session, move: Transition) -> dict[str, str | int | None]:
@@ -208,18 +199,6 @@ def _snapshot(contract: Contract) -> dict[str, Any]:
 
 
 # --- row → output -----------------------------------------------------------------------------------
-def _action_out(action: Action) -> ActionOut:
-    return ActionOut(
-        name=action.name,
-        label_zh=action.label_zh,
-        label_en=action.label_en,
-        reason_required=action.reason,
-        reason_codes=[
-            ReasonCodeOut(code=c.code, label_zh=c.label_zh, label_en=c.label_en) for c in action.reason_codes
-        ],
-    )
-
-
 def _region_names(session: Session, contracts: Iterable[Contract]) -> dict[str, str]:
     codes = set()
     for c in contracts:
@@ -305,7 +284,7 @@ def _out(
         submitted_at=contract.submitted_at,
         registered_at=contract.registered_at,
         version=contract.version,
-        allowed_actions=[_action_out(a) for a in WORKFLOW.allowed(actor, contract)],
+        allowed_actions=allowed_out(WORKFLOW, actor, contract),
         may_update=contract.state in rules.EDITABLE and POLICY.may("update", actor, contract),
         may_attach=POLICY.may("attach", actor, contract),
     )

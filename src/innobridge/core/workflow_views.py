@@ -1,20 +1,55 @@
-"""What happened to a workflow item: its audit events as a timeline, labelled in both languages.
-
-Every workflow page shows one (introductions, contracts, …); the events are those `Workflow.apply` and
-the feature's other writers recorded with `uow.audit(entity=<workflow name>, …)`.
+"""What every workflow item shows, the same for every feature: the actions the acting user may take now
+(`allowed_out`) and what happened to it (`timeline`, from the audit events `Workflow.apply` and the
+feature's other writers recorded with `uow.audit(entity=<workflow name>, …)`), labelled in both languages.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Any
+
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from innobridge.core.audit import AuditEvent
 from innobridge.core.i18n import t
+from innobridge.core.principal import Principal
 from innobridge.core.timestamps import UtcDateTime
 from innobridge.core.users import User
-from innobridge.core.workflow import Workflow
+from innobridge.core.workflow import Action, Workflow
+
+
+class ReasonCodeOut(BaseModel):
+    code: str
+    label_zh: str
+    label_en: str
+
+
+class ActionOut(BaseModel):
+    """An action the acting user may take now (one button)."""
+
+    name: str
+    label_zh: str
+    label_en: str
+    reason_required: bool = False
+    reason_codes: list[ReasonCodeOut] = Field(default_factory=list)
+
+
+def action_out(action: Action) -> ActionOut:
+    return ActionOut(
+        name=action.name,
+        label_zh=action.label_zh,
+        label_en=action.label_en,
+        reason_required=action.reason,
+        reason_codes=[
+            ReasonCodeOut(code=c.code, label_zh=c.label_zh, label_en=c.label_en) for c in action.reason_codes
+        ],
+    )
+
+
+def allowed_out(workflow: Workflow, actor: Principal, item: Any) -> list[ActionOut]:
+    """The actions `actor` may take on `item` now (legal and permitted), as buttons."""
+    return [action_out(a) for a in workflow.allowed(actor, item)]
 
 
 class TimelineEntry(BaseModel):
