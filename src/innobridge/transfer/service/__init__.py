@@ -6,7 +6,6 @@ Pydantic output. Writers take the caller's UnitOfWork (it commits); readers take
 
 from innobridge.transfer import messages as _messages  # noqa: F401 - registers transfer's messages
 from innobridge.transfer.service.contracts import (
-    WORKFLOW,
     create_contract,
     get_contract,
     list_contracts,
@@ -14,6 +13,7 @@ from innobridge.transfer.service.contracts import (
     party_organisations,
     update_contract,
 )
+from innobridge.transfer.service.workflow import WORKFLOW
 
 __all__ = [
     "WORKFLOW",
