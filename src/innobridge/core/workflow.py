@@ -74,6 +74,22 @@ def render_docs_page(workflow: Workflow, current: str | None) -> str:
     return title + block + "\n"
 
 
+def flush_versioned(session: Session) -> None:
+    """Flush a change to a versioned row; a writer that raced us and won is a 409 `workflow.error.race`.
+
+    The mapper's version column makes the UPDATE carry `WHERE version = seen` (PostgreSQL: no row →
+    StaleDataError). On SQLite (WAL) a writer whose read snapshot predates another commit cannot write at
+    all (SQLITE_BUSY_SNAPSHOT, "database is locked" despite the busy timeout): the same race."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict("workflow.error.race") from exc
+    except OperationalError as exc:
+        if "database is locked" not in str(exc.orig):
+            raise
+        raise Conflict("workflow.error.race") from exc
+
+
 @dataclass(frozen=True)
 class State:
     name: str
@@ -234,17 +250,7 @@ class Workflow:
             setattr(item, act.stamp, now)
         for attr in act.clears:
             setattr(item, attr, None)
-        try:
-            # The mapper's version column refuses a concurrent move (UPDATE … WHERE version = seen).
-            uow.session.flush()
-        except StaleDataError as exc:
-            raise Conflict("workflow.error.race") from exc
-        except OperationalError as exc:
-            # SQLite (WAL): a writer whose read snapshot predates another commit cannot write at all
-            # (SQLITE_BUSY_SNAPSHOT, "database is locked" despite the busy timeout) — the same race.
-            if "database is locked" not in str(exc.orig):
-                raise
-            raise Conflict("workflow.error.race") from exc
+        flush_versioned(uow.session)
         transition = Transition(self.name, item, act, actor, before, act.target, reason, reason_code, now)
         uow.audit(
             actor=actor,

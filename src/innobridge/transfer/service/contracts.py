@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from innobridge.core.errors import Conflict, FieldError, Invalid, NotFound, Unauthorized
 from innobridge.core.notifications import notify
 from innobridge.core.principal import Principal
 from innobridge.core.unit_of_work import UnitOfWork
+from innobridge.core.workflow import flush_versioned
 from innobridge.core.workflow_views import timeline
 from innobridge.registry.models import Organisation
 from innobridge.transfer import rules
@@ -100,10 +100,7 @@ def update_contract(
     after = snapshot(contract)
     changes = {k: [before[k], v] for k, v in after.items() if before[k] != v}
     if changes:
-        try:
-            session.flush()
-        except StaleDataError as exc:  # the mapper's version column: a writer that raced us won
-            raise Conflict("workflow.error.race") from exc
+        flush_versioned(session)
         uow.audit(actor=actor, action="update", entity=ENTITY, entity_id=contract.id, changes=changes)
         uow.changed(ENTITY, contract.id)
     return one_out(session, actor, contract)
